@@ -31,6 +31,7 @@
         "views/support_contract_views.xml",
         "views/support_installation_views.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
         "views/menus.xml",
     ],

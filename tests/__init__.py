@@ -1,0 +1,4 @@
+from . import test_portal_access
+from . import test_security
+from . import test_support_contract
+from . import test_support_fault

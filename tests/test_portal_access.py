@@ -1,0 +1,94 @@
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import SupportHttpCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPortalAccess(SupportHttpCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time("2026-03-10"):
+            cls.contract = cls._create_contract(start="2026-01-01", end="2026-12-31", state="active")
+            cls.other_contract = cls._create_contract(
+                partner=cls.other_customer, start="2026-01-01", end="2026-12-31", state="active"
+            )
+        cls.installation = cls.env["support.installation"].create(
+            {
+                "partner_id": cls.customer.id,
+                "product_id": cls.product_estes.id,
+                "firm_id": cls.firm.id,
+            }
+        )
+        cls.contract.installation_ids = [Command.link(cls.installation.id)]
+
+    def _get(self, url):
+        return self.url_open(url, allow_redirects=False)
+
+    def test_customer_lists_and_opens_own_contracts(self):
+        self.authenticate("cs_customer", "cs_customer")
+        response = self.url_open("/my/contracts")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.contract.name, response.text)
+        self.assertNotIn(self.other_contract.name, response.text)
+
+        response = self.url_open(f"/my/contracts/{self.contract.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.contract.name, response.text)
+        self.assertIn("2026", response.text)
+
+    def test_customer_cannot_open_another_customers_contract(self):
+        self.authenticate("cs_customer", "cs_customer")
+        response = self._get(f"/my/contracts/{self.other_contract.id}")
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith("/my"))
+        self.assertNotIn(self.other_contract.name, response.text)
+        # with a wrong token too
+        response = self._get(f"/my/contracts/{self.other_contract.id}?access_token=wrong")
+        self.assertEqual(response.status_code, 303)
+
+    def test_token_access(self):
+        token = self.other_contract._portal_ensure_token()
+        self.assertEqual(self._get(f"/my/contracts/{self.other_contract.id}?access_token=nope").status_code, 303)
+        self.assertEqual(self._get(f"/my/contracts/{self.other_contract.id}").status_code, 303)
+        response = self._get(f"/my/contracts/{self.other_contract.id}?access_token={token}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.other_contract.name, response.text)
+
+    def test_missing_contract_is_a_clean_redirect(self):
+        self.authenticate("cs_customer", "cs_customer")
+        response = self._get("/my/contracts/999999999")
+        self.assertEqual(response.status_code, 303)
+        response = self._get("/my/contracts?sortby=junk&page=abc")
+        self.assertIn(response.status_code, (200, 404))
+
+    def test_anonymous_list_redirects_to_login(self):
+        response = self._get("/my/contracts")
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("/web/login", response.headers["Location"])
+
+    def test_home_counts_contracts(self):
+        self.authenticate("cs_customer", "cs_customer")
+        counters = self.make_jsonrpc_request("/my/counters", {"counters": ["support_contract_count"]})
+        self.assertEqual(counters["support_contract_count"], 1)
+
+    def test_partner_section_for_technicians_only(self):
+        self.authenticate("cs_customer", "cs_customer")
+        self.assertEqual(self._get("/my/partner").status_code, 404)
+
+        self.authenticate("cs_technician", "cs_technician")
+        response = self.url_open("/my/partner")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.technician.name, response.text)
+        self.assertIn(self.firm.name, response.text)
+        self.assertNotIn(self.firm_manager.name, response.text, "only a firm manager lists the technicians")
+
+        self.authenticate("cs_firm_manager", "cs_firm_manager")
+        response = self.url_open("/my/partner")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.technician.name, response.text)
+        self.assertIn(self.firm_manager.name, response.text)
