@@ -1,3 +1,4 @@
+from . import test_i18n
 from . import test_portal_access
 from . import test_security
 from . import test_support_contract
