@@ -185,6 +185,7 @@ class SupportContract(models.Model):
         if any(contract.date_end < today for contract in self):
             raise UserError(self.env._("A contract that has already ended cannot be activated."))
         self.state = "active"
+        self.env["support.request"]._on_contracts_activated(self.partner_id)
 
     def action_cancel(self):
         if any(contract.state not in ("draft", "active") for contract in self):

@@ -1,0 +1,2 @@
+from . import support_request_cancel
+from . import support_request_schedule

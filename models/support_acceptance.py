@@ -1,0 +1,102 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+CANCEL_FIELDS = {"state", "cancel_reason", "cancel_user_id", "cancel_date"}
+
+
+class SupportAcceptance(models.Model):
+    """The customer's acceptance of a cost: legal evidence, never edited or deleted.
+
+    Only cancelling it, with a reason, is possible; the cancellation is kept beside it.
+    """
+
+    _name = "support.acceptance"
+    _description = "Cost Acceptance"
+    _inherit = ["mail.thread"]
+    _order = "accepted_on desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    request_id = fields.Many2one(
+        "support.request", string="Request", required=True, index=True, ondelete="restrict",
+        readonly=True,
+    )
+    company_id = fields.Many2one(related="request_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(
+        related="request_id.partner_id", store=True, index=True, string="Customer"
+    )
+    kind = fields.Selection(
+        [("request", "RV request"), ("extra", "Extra action")], required=True, readonly=True,
+        default="request",
+    )
+    accepted_by_id = fields.Many2one(
+        "res.partner", string="Accepted by", required=True, readonly=True,
+        help="The customer's contact who accepted the cost.",
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Recorded by", required=True, readonly=True,
+        default=lambda self: self.env.user,
+        help="The portal user who accepted, or the staff member who recorded the acceptance given on the phone.",
+    )
+    channel = fields.Selection(
+        [("portal", "Portal"), ("phone", "Phone")], required=True, readonly=True,
+    )
+    accepted_on = fields.Datetime(
+        string="Accepted on", required=True, readonly=True, default=fields.Datetime.now
+    )
+    ip_address = fields.Char(string="IP address", readonly=True)
+    fault_id = fields.Many2one("support.fault", string="Fault", readonly=True)
+    description = fields.Char(readonly=True)
+    line_ids = fields.One2many(
+        "support.acceptance.line", "acceptance_id", string="Accepted actions", readonly=True
+    )
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    amount_untaxed = fields.Monetary(string="Untaxed Amount", readonly=True)
+    amount_tax = fields.Monetary(string="VAT", readonly=True)
+    amount_total = fields.Monetary(string="Total", readonly=True)
+    state = fields.Selection(
+        [("valid", "Valid"), ("cancelled", "Cancelled")], default="valid", required=True,
+        readonly=True, tracking=True,
+    )
+    cancel_reason = fields.Text(readonly=True, tracking=True)
+    cancel_user_id = fields.Many2one("res.users", string="Cancelled by", readonly=True)
+    cancel_date = fields.Datetime(string="Cancelled on", readonly=True)
+
+    @api.depends("request_id.name", "kind", "accepted_on")
+    def _compute_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for acceptance in self:
+            acceptance.name = f"{acceptance.request_id.name} – {kinds.get(acceptance.kind, '')}"
+
+    def write(self, vals):
+        if not (self.env.context.get("support_acceptance_cancel") and set(vals) <= CANCEL_FIELDS):
+            tracked = set(vals) - {"message_main_attachment_id"}
+            if tracked:
+                raise UserError(
+                    self.env._(
+                        "A cost acceptance is the customer's agreement and cannot be changed. "
+                        "Cancel it with a reason instead."
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._("A cost acceptance is the customer's agreement and cannot be deleted.")
+        )
+
+    def _cancel(self, reason):
+        """Cancel the acceptances with a reason, kept in their history."""
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for cancelling the cost acceptance."))
+        if any(acceptance.state != "valid" for acceptance in self):
+            raise UserError(self.env._("This cost acceptance is already cancelled."))
+        self.with_context(support_acceptance_cancel=True).write(
+            {
+                "state": "cancelled",
+                "cancel_reason": reason,
+                "cancel_user_id": self.env.user.id,
+                "cancel_date": fields.Datetime.now(),
+            }
+        )

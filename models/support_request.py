@@ -1,0 +1,354 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
+
+OPEN_STATES = ("new", "waiting_contract", "to_schedule", "scheduled", "in_progress")
+
+
+class SupportRequest(models.Model):
+    _name = "support.request"
+    _description = "RV Request"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Number", required=True, readonly=True, copy=False, default="/", index="trigram"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True,
+        check_company=True, domain="[('is_company', '=', True)]",
+        help="The customer company (commercial entity).",
+    )
+    contact_id = fields.Many2one(
+        "res.partner", string="Contact person", tracking=True, check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id)]",
+    )
+    contact_phone = fields.Char(related="contact_id.phone", string="Contact phone")
+    channel = fields.Selection(
+        [("portal", "Portal"), ("phone", "Phone")], required=True, default="phone", readonly=True
+    )
+    fault_id = fields.Many2one(
+        "support.fault", string="Fault", required=True, tracking=True, check_company=True,
+        readonly=True,
+    )
+    description = fields.Text(string="Customer's description")
+    desired_date_from = fields.Date(string="Available from")
+    desired_date_to = fields.Date(string="Available until")
+    location = fields.Selection(
+        [("onsite", "On site"), ("remote", "Remote")], required=True, default="remote", tracking=True
+    )
+    installation_id = fields.Many2one(
+        "support.installation", string="Installation", check_company=True,
+        domain="[('partner_id', '=', partner_id)]",
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Account Manager", compute="_compute_user_id", store=True,
+        readonly=False, tracking=True, index=True, domain="[('share', '=', False)]",
+    )
+    technician_id = fields.Many2one(
+        "res.partner", string="Technician", tracking=True, index="btree_not_null",
+        domain="[('is_support_technician', '=', True)]",
+    )
+    firm_id = fields.Many2one(
+        "res.partner", string="Partner firm", compute="_compute_firm_id", store=True,
+        index="btree_not_null",
+    )
+    state = fields.Selection(
+        [
+            ("new", "New"),
+            ("waiting_contract", "Waiting for contract"),
+            ("to_schedule", "To schedule"),
+            ("scheduled", "Scheduled"),
+            ("in_progress", "In progress"),
+            ("done", "Done (A1 filed)"),
+            ("closed", "Closed"),
+            ("refused", "Refused"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="new", required=True, readonly=True, copy=False, index=True, tracking=True,
+    )
+    lead_id = fields.Many2one("crm.lead", string="ESTES opportunity", readonly=True, copy=False)
+    acceptance_ids = fields.One2many("support.acceptance", "request_id", string="Cost acceptances")
+    extra_ids = fields.One2many("support.request.extra", "request_id", string="Extra actions")
+    event_id = fields.Many2one("calendar.event", string="Meeting", readonly=True, copy=False)
+    meeting_start = fields.Datetime(related="event_id.start", string="Meeting time", store=True)
+    meeting_address = fields.Char(string="Meeting address")
+    amount_accepted = fields.Monetary(
+        string="Accepted amount", compute="_compute_amount_accepted", store=True,
+        help="The total (VAT included) of the valid cost acceptances: the request and its accepted extra actions.",
+    )
+    submission_token = fields.Char(copy=False, readonly=True)
+    cancel_reason = fields.Text(readonly=True, copy=False)
+
+    _submission_uniq = models.Constraint(
+        "UNIQUE (partner_id, submission_token)",
+        "This request form has already been submitted.",
+    )
+    _partner_state_idx = models.Index("(partner_id, id DESC)")
+
+    @api.depends("partner_id")
+    def _compute_user_id(self):
+        for request in self:
+            request.user_id = request.partner_id.user_id or request.user_id
+
+    @api.depends("technician_id")
+    def _compute_firm_id(self):
+        for request in self:
+            request.firm_id = request.technician_id.commercial_partner_id
+
+    @api.depends("acceptance_ids.state", "acceptance_ids.amount_total")
+    def _compute_amount_accepted(self):
+        for request in self:
+            request.amount_accepted = sum(
+                request.acceptance_ids.filtered(lambda a: a.state == "valid").mapped("amount_total")
+            )
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for request in self:
+            request.access_url = f"/my/support/{request.id}"
+
+    @api.constrains("partner_id", "contact_id")
+    def _check_partner(self):
+        for request in self:
+            if request.partner_id != request.partner_id.commercial_partner_id:
+                raise ValidationError(self.env._("A request is made for the customer company, not for one of its contacts."))
+            if request.contact_id and request.contact_id.commercial_partner_id != request.partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is not a contact of %(customer)s.",
+                        contact=request.contact_id.display_name,
+                        customer=request.partner_id.display_name,
+                    )
+                )
+
+    @api.constrains("technician_id")
+    def _check_technician(self):
+        allowed = self._get_allowed_technicians() if self.technician_id else self.env["res.partner"]
+        for request in self.filtered("technician_id"):
+            if request.technician_id not in allowed:
+                raise ValidationError(
+                    self.env._(
+                        "%(technician)s is not a technician of a partner firm with access to the partner section.",
+                        technician=request.technician_id.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].with_company(
+                    vals.get("company_id") or self.env.company
+                ).next_by_code("support.request") or "/"
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never_with_acceptance(self):
+        if self.acceptance_ids:
+            raise UserError(
+                self.env._("A request whose cost the customer accepted cannot be deleted; cancel it instead.")
+            )
+
+    # ------------------------------------------------------------------
+    # Registration (steps 2 to 4)
+    # ------------------------------------------------------------------
+
+    def _prepare_acceptance_values(self, accepted_by, channel, ip_address=None, kind="request", lines=None):
+        """Freeze what the customer accepts: each action line with its price, and the totals."""
+        self.ensure_one()
+        lines = lines if lines is not None else self.fault_id.line_ids
+        line_values = [
+            Command.create(
+                {
+                    "sequence": index,
+                    "product_id": line.product_id.id,
+                    "name": line.name,
+                    "quantity": line.quantity,
+                    "price_unit": line.price_unit,
+                    "tax_ids": [Command.set(line.tax_ids.ids)],
+                    "price_subtotal": line.price_subtotal,
+                    "price_total": line.price_total,
+                }
+            )
+            for index, line in enumerate(lines)
+        ]
+        amount_untaxed = sum(lines.mapped("price_subtotal"))
+        amount_total = sum(lines.mapped("price_total"))
+        return {
+            "request_id": self.id,
+            "kind": kind,
+            "accepted_by_id": accepted_by.id,
+            "user_id": self.env.user.id,
+            "channel": channel,
+            "ip_address": ip_address,
+            "fault_id": self.fault_id.id if kind == "request" else False,
+            "description": self.fault_id.display_name if kind == "request" else ", ".join(lines.mapped("name")),
+            "currency_id": self.currency_id.id,
+            "amount_untaxed": amount_untaxed,
+            "amount_tax": amount_total - amount_untaxed,
+            "amount_total": amount_total,
+            "line_ids": line_values,
+        }
+
+    def _register_request(self, accepted_by, ip_address=None):
+        """Registering the request is accepting the fault's cost (step 4).
+
+        Stores the acceptance, tells the account manager and applies the contract gate.
+        """
+        self.env["support.acceptance"].create(
+            [request._prepare_acceptance_values(accepted_by, request.channel, ip_address) for request in self]
+        )
+        for request in self:
+            request.message_subscribe(partner_ids=(request.contact_id | request.user_id.partner_id).ids)
+        self._apply_contract_gate()
+        self._notify_account_manager()
+
+    def _notify_account_manager(self):
+        """An e-mail, whatever the account manager's notification preference (step 4)."""
+        # Portal customers register requests too: they may not read mail templates.
+        template = self.env.ref("certified_support.mail_template_request_registered").sudo()
+        for request in self.filtered("user_id"):
+            template.send_mail(request.id)
+
+    def _apply_contract_gate(self):
+        """Step 2: with an active ESTES the request goes on, otherwise it waits for sales."""
+        pending = self.filtered(lambda r: r.state in ("new", "waiting_contract"))
+        covered_partners = pending.partner_id._get_support_contract_holders()
+        covered = pending.filtered(lambda r: r.partner_id in covered_partners)
+        covered._set_to_schedule()
+        (pending - covered)._wait_for_contract()
+
+    def _get_allowed_technicians(self):
+        """Who may be assigned: technicians of partner firms with a portal user in the
+        technician group (the partner-network rules narrow this to certified ones)."""
+        group = self.env.ref("certified_support.group_support_technician")
+        return group.all_user_ids.partner_id.filtered("is_support_technician")
+
+    def _set_to_schedule(self):
+        self.write({"state": "to_schedule"})
+        for request in self:
+            request.activity_schedule(
+                "certified_support.mail_activity_to_schedule",
+                user_id=request.user_id.id or self.env.uid,
+                note=self.env._(
+                    "Agree the day and hour of the meeting with %(customer)s.",
+                    customer=(request.contact_id or request.partner_id).display_name,
+                ),
+            )
+
+    def _wait_for_contract(self):
+        """Step 3: the sales team gets (or keeps) an "ESTES activation" opportunity."""
+        self.write({"state": "waiting_contract"})
+        Lead = self.env["crm.lead"].sudo()  # the customer's request opens a sales opportunity
+        for partner, requests in self.grouped("partner_id").items():
+            lead = Lead.search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("support_estes_activation", "=", True),
+                    ("type", "=", "opportunity"),
+                    ("won_status", "=", "pending"),
+                ],
+                limit=1,
+            )
+            if not lead:
+                lead = Lead.create(
+                    {
+                        "name": self.env._("ESTES activation – %s", partner.name),
+                        "type": "opportunity",
+                        "partner_id": partner.id,
+                        "user_id": requests[0].user_id.id,
+                        "company_id": requests[0].company_id.id,
+                        "support_estes_activation": True,
+                        "description": self.env._(
+                            "The customer asked for support without an active ESTES contract. "
+                            "Activate a contract to let the waiting requests go on."
+                        ),
+                    }
+                )
+            requests.lead_id = lead
+            lead.message_post(
+                body=self.env._(
+                    "Support requests waiting for an ESTES contract: %s", ", ".join(requests.mapped("name"))
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    @api.model
+    def _on_contracts_activated(self, partners):
+        """Step 3 → 4: the requests waiting for these customers' contract go on by themselves."""
+        waiting = self.sudo().search(  # contract activation by staff releases every waiting request
+            [("partner_id", "in", partners.ids), ("state", "=", "waiting_contract")]
+        )
+        waiting._apply_contract_gate()
+        return waiting
+
+    def _refuse_without_contract(self):
+        """The sales team could not activate an ESTES: tell the customer in writing."""
+        self.write({"state": "refused"})
+        template = self.env.ref("certified_support.mail_template_request_refused")
+        for request in self:
+            request.message_post_with_source(
+                template,
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=(request.contact_id or request.partner_id).ids,
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_start(self):
+        if any(request.state != "scheduled" for request in self):
+            raise UserError(self.env._("Only a scheduled request can start."))
+        self.state = "in_progress"
+
+    def action_open_schedule(self):
+        self.ensure_one()
+        if self.state not in ("to_schedule", "scheduled"):
+            raise UserError(self.env._("Only a request to schedule can be scheduled."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Schedule the meeting"),
+            "res_model": "support.request.schedule",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_id": self.id},
+        }
+
+    def action_open_cancel(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel the request"),
+            "res_model": "support.request.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_ids": self.ids},
+        }
+
+    def _cancel(self, reason):
+        if any(request.state in ("done", "closed", "cancelled") for request in self):
+            raise UserError(self.env._("A request with a filed A1 Form, closed or cancelled cannot be cancelled."))
+        self.acceptance_ids.filtered(lambda a: a.state == "valid")._cancel(reason)
+        self.extra_ids.filtered(lambda e: e.state == "proposed")._refuse()
+        self.event_id.sudo().unlink()  # the meeting goes with the request; attendees are told by calendar
+        self.write({"state": "cancelled", "cancel_reason": reason})
+        self.activity_unlink(["certified_support.mail_activity_to_schedule"])
+
+    def action_view_lead(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.lead",
+            "res_id": self.lead_id.id,
+            "view_mode": "form",
+        }
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("RV request %s", self.name)

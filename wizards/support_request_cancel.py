@@ -1,0 +1,13 @@
+from odoo import fields, models
+
+
+class SupportRequestCancel(models.TransientModel):
+    _name = "support.request.cancel"
+    _description = "Cancel RV Requests"
+
+    request_ids = fields.Many2many("support.request", string="Requests", required=True)
+    reason = fields.Text(required=True, help="Kept in the history of the request and of its cost acceptances.")
+
+    def action_confirm(self):
+        self.request_ids._cancel(self.reason)
+        return {"type": "ir.actions.act_window_close"}
