@@ -82,10 +82,10 @@ ensure_venv() {
         say "Installing Odoo's requirements and tools/requirements.txt into $VENV (2-3 minutes)"
         [ -x "$PY" ] || "$python" -m venv "$VENV"
         # PIP_CONSTRAINT= : the machine-wide pip constraints file must not fight Odoo's pins.
-        # (grep: hide the warnings of a pip config pointing to missing local mirrors)
+        # (sed: hide the warnings of a pip config pointing to missing local mirrors)
         PIP_CONSTRAINT='' "$PY" -m pip install -q --disable-pip-version-check \
             -r "$ODOO_SRC/requirements.txt" -r "$ROOT/tools/requirements.txt" \
-            2> >(grep -v "^WARNING: Location .* is ignored" >&2) \
+            2> >(sed '/^WARNING: Location .* is ignored/d' >&2) \
             || die "pip install failed (see above)"
         echo "$want" >"$VENV/.stamp"
     fi
@@ -183,13 +183,13 @@ db_stamp() {  # prints the stamp, "none" when it has none, nothing when the data
 }
 set_stamp() { psql -d postgres -XAtqc "COMMENT ON DATABASE \"$1\" IS '$2'"; }
 drop_db() {
-    dropdb --if-exists --force "$1"
+    PGOPTIONS='-c client_min_messages=warning' dropdb --if-exists --force "$1"
     rm -rf "$CACHE/data/filestore/$1"
 }
 build_db() {  # build_db DB ODOO-ARGS...: a fresh database with the addon installed
     local db=$1; shift
     drop_db "$db"
-    say "Creating database $db with $MODULE installed ${*:+($*)}; takes a few minutes"
+    say "Creating database $db with $MODULE installed${*:+ ($*)}"
     odoo -c "$CONF" -d "$db" -i "$MODULE" "$@" --stop-after-init --log-level=warn \
         || die "installing $MODULE into $db failed (see the log above)"
     set_stamp "$db" "flags:$* :: $(addon_hash)"
