@@ -1,5 +1,5 @@
 from odoo import http
-from odoo.exceptions import AccessError, MissingError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
@@ -98,6 +98,16 @@ class SupportCustomerPortal(CustomerPortal):
             technicians = technicians.search(
                 [("parent_id", "=", firm.id), ("is_support_technician", "=", True)]
             )
+        # The record rules give a technician only the requests assigned to them and a
+        # firm manager the firm's ones: both lists are searched as the user.
+        Request = request.env["support.request"]
+        assigned = Request.search(
+            [("technician_id", "=", user.partner_id.id), ("state", "in", ("scheduled", "in_progress"))],
+            order="meeting_start, id",
+        )
+        firm_requests = Request
+        if user.has_group("certified_support.group_support_firm_manager"):
+            firm_requests = Request.search([("firm_id", "=", firm.id)], order="id desc", limit=self._items_per_page)
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -105,9 +115,85 @@ class SupportCustomerPortal(CustomerPortal):
                 "technician": user.partner_id,
                 "firm": firm,
                 "technicians": technicians,
+                "assigned_requests": assigned.sudo(),  # to show the customers' details
+                "firm_requests": firm_requests.sudo(),  # to show the customers' details
                 "installation_count": request.env["support.installation"].search_count(
                     [("firm_id", "=", firm.id)]
                 ),
             }
         )
         return request.render("certified_support.portal_my_partner_section", values)
+
+    def _get_extra_action_products(self, request_sudo):
+        """The technical actions of the request company's catalogue."""
+        # Technicians may not read the catalogue's products; they only choose among them.
+        lines = request.env["support.fault.line"].sudo().search([("company_id", "=", request_sudo.company_id.id)])
+        return lines.product_id
+
+    def _get_assigned_request(self, request_id):
+        """The request, if the logged-in technician (or their firm manager) may work on it."""
+        if not request.env.user.has_group("certified_support.group_support_technician"):
+            raise request.not_found()
+        try:
+            return self._document_check_access("support.request", request_id)
+        except (AccessError, MissingError):
+            raise request.not_found() from None
+
+    @http.route(["/my/partner/requests/<int:request_id>"], type="http", auth="user", website=True)
+    def portal_my_assigned_request(self, request_id, **kw):
+        request_sudo = self._get_assigned_request(request_id)
+        products = self._get_extra_action_products(request_sudo)
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "support_partner",
+                "support_request": request_sudo,
+                "extra_products": products,
+                "error": kw.get("error"),
+                "extra_values": kw,
+            }
+        )
+        return request.render("certified_support.portal_my_assigned_request", values)
+
+    @http.route(
+        ["/my/partner/requests/<int:request_id>/extra"], type="http", auth="user", website=True,
+        methods=["POST"],
+    )
+    def portal_propose_extra_action(self, request_id, product_id=None, quantity=None, **kw):
+        request_sudo = self._get_assigned_request(request_id)
+        error = None
+        if request_sudo.technician_id != request.env.user.partner_id:
+            error = request.env._("Only the technician of the meeting can propose extra actions.")
+        elif request_sudo.state not in ("scheduled", "in_progress"):
+            error = request.env._("Extra actions can be proposed only for a scheduled meeting.")
+        try:
+            quantity = float(quantity or 0)
+        except ValueError:
+            quantity = 0
+        product_id = int(product_id) if (product_id or "").isdigit() else 0
+        # Checked right below against the catalogue's actions.
+        product = request.env["product.product"].sudo().browse(product_id).exists()
+        if not error and product not in self._get_extra_action_products(request_sudo):
+            error = request.env._("Choose an action of the catalogue.")
+        if not error and quantity <= 0:
+            error = request.env._("The hours must be a positive number.")
+        if error:
+            return self.portal_my_assigned_request(request_id, error=error, product_id=product_id, quantity=quantity)
+        # Portal users cannot create records: the technician was checked to be the one of
+        # this scheduled meeting, and the action and its price come from the catalogue.
+        try:
+            request.env["support.request.extra"].sudo().create(
+                {
+                    "request_id": request_sudo.id,
+                    "product_id": product.id,
+                    "quantity": quantity,
+                    "proposed_by_id": request.env.user.partner_id.id,
+                }
+            )
+        except (UserError, ValidationError) as exc:
+            return self.portal_my_assigned_request(request_id, error=str(exc), product_id=product_id, quantity=quantity)
+        request_sudo.message_post(
+            body=request.env._("%s proposed an extra action; the customer must accept its cost.", request.env.user.name),
+            subtype_xmlid="mail.mt_note",
+        )
+        return request.redirect(f"/my/partner/requests/{request_sudo.id}")
