@@ -45,9 +45,9 @@ need_pkgs() {  # need_pkgs PKG...: apt-get install those dpkg does not have
         fi
     fi
     say "Installing system packages: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    "${sudo[@]}" apt-get update -q >&2 \
-        && "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 \
+    local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q)
+    "${apt[@]}" update >&2 \
+        && "${apt[@]}" install -y --no-install-recommends "${missing[@]}" >&2 \
         || die "apt-get could not install: ${missing[*]} (no network?)"
 }
 
@@ -71,6 +71,10 @@ ensure_odoo_src() {
     tar -xzf "$tmp/odoo.tar.gz" -C "$tmp/src" --strip-components=1 || { rm -rf "$tmp"; die "bad archive: $ODOO_SRC_URL"; }
     [ -f "$tmp/src/odoo-bin" ] || { rm -rf "$tmp"; die "no odoo-bin in $ODOO_SRC_URL"; }
     rm -rf "$ODOO_SRC"; mv "$tmp/src" "$ODOO_SRC"; rm -rf "$tmp"
+}
+check_odoo_version() {
+    grep -q '^version_info = (19, 0,' "$ODOO_SRC/odoo/release.py" \
+        || die "$ODOO_SRC is not Odoo 19.0 (see its odoo/release.py)"
 }
 
 # --- Python virtualenv ------------------------------------------------------
@@ -162,6 +166,7 @@ write_conf() {
 setup() {
     need_pkgs "${SYS_PKGS[@]}"
     ensure_odoo_src
+    check_odoo_version
     ensure_venv
     ensure_pg
     write_conf
