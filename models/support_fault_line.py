@@ -66,7 +66,7 @@ class SupportFaultLine(models.Model):
         for line in self:
             if line.product_id:
                 line.name = line.product_id.with_context(
-                    lang=self.env.lang
+                    display_default_code=False
                 ).get_product_multiline_description_sale()
 
     @api.depends("product_id")
