@@ -2,6 +2,7 @@ from . import crm_lead
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import support_priced_line
 from . import support_acceptance
 from . import support_acceptance_line
 from . import support_contract

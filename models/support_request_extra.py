@@ -10,6 +10,7 @@ class SupportRequestExtra(models.Model):
     """
 
     _name = "support.request.extra"
+    _inherit = ["support.priced.line"]
     _description = "Extra Action"
     _order = "request_id, id"
     _check_company_auto = True
@@ -20,25 +21,6 @@ class SupportRequestExtra(models.Model):
     company_id = fields.Many2one(related="request_id.company_id", store=True, index=True, precompute=True)
     partner_id = fields.Many2one(related="request_id.partner_id", store=True, index=True, precompute=True)
     currency_id = fields.Many2one(related="request_id.currency_id")
-    product_id = fields.Many2one(
-        "product.product", string="Action", required=True, check_company=True,
-        domain="[('type', '=', 'service'), ('sale_ok', '=', True)]",
-    )
-    name = fields.Char(
-        string="Description", compute="_compute_name", store=True, readonly=False, precompute=True,
-        required=True,
-    )
-    quantity = fields.Float(string="Hours", default=1.0, digits="Product Unit", required=True)
-    price_unit = fields.Monetary(
-        string="Unit Price", compute="_compute_price_unit", store=True, readonly=False, precompute=True,
-    )
-    tax_ids = fields.Many2many(
-        "account.tax", string="VAT", compute="_compute_tax_ids", store=True, readonly=False,
-        precompute=True, check_company=True,
-    )
-    price_subtotal = fields.Monetary(string="Subtotal", compute="_compute_amount", store=True, precompute=True)
-    price_tax = fields.Monetary(string="VAT Amount", compute="_compute_amount", store=True, precompute=True)
-    price_total = fields.Monetary(string="Total", compute="_compute_amount", store=True, precompute=True)
     proposed_by_id = fields.Many2one(
         "res.partner", string="Proposed by", default=lambda self: self.env.user.partner_id
     )
@@ -54,41 +36,6 @@ class SupportRequestExtra(models.Model):
     _price_positive = models.Constraint(
         "CHECK (price_unit >= 0)", "The price of an extra action cannot be negative."
     )
-
-    @api.depends("product_id")
-    def _compute_name(self):
-        for extra in self:
-            if extra.product_id:
-                extra.name = extra.product_id.display_name
-
-    @api.depends("product_id")
-    def _compute_price_unit(self):
-        for extra in self:
-            extra.price_unit = extra.product_id.lst_price
-
-    @api.depends("product_id", "company_id")
-    def _compute_tax_ids(self):
-        for extra in self:
-            extra.tax_ids = extra.product_id.taxes_id._filter_taxes_by_company(
-                extra.company_id or self.env.company
-            )
-
-    @api.depends("quantity", "price_unit", "tax_ids")
-    def _compute_amount(self):
-        AccountTax = self.env["account.tax"]
-        for extra in self:
-            company = extra.company_id or self.env.company
-            base_line = AccountTax._prepare_base_line_for_taxes_computation(
-                extra,
-                tax_ids=extra.tax_ids,
-                quantity=extra.quantity,
-                currency_id=extra.currency_id or company.currency_id,
-            )
-            AccountTax._add_tax_details_in_base_line(base_line, company)
-            AccountTax._round_base_lines_tax_details([base_line], company)
-            extra.price_subtotal = base_line["tax_details"]["total_excluded_currency"]
-            extra.price_total = base_line["tax_details"]["total_included_currency"]
-            extra.price_tax = extra.price_total - extra.price_subtotal
 
     def write(self, vals):
         if self.filtered(lambda e: e.state != "proposed") and set(vals) - {"state", "acceptance_id"}:
