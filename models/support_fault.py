@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class SupportFault(models.Model):
@@ -71,6 +72,19 @@ class SupportFault(models.Model):
             fault.amount_untaxed = totals["base_amount_currency"]
             fault.amount_tax = totals["tax_amount_currency"]
             fault.amount_total = totals["total_amount_currency"]
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        used = self.env["support.request"].sudo().search_count(  # any company's request counts
+            [("fault_id", "in", self.ids)], limit=1
+        )
+        if used:
+            raise UserError(
+                self.env._(
+                    "Customers have already asked for support with this fault: archive it instead "
+                    "of deleting it, so that their requests keep what they accepted."
+                )
+            )
 
     @api.depends("code", "name")
     def _compute_display_name(self):

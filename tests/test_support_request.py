@@ -202,6 +202,17 @@ class TestSupportRequest(SupportCommon):
         self.assertEqual(str(event.start), "2026-03-13 09:00:00")
 
     @freeze_time("2026-03-10")
+    def test_a_used_fault_is_archived_not_deleted(self):
+        self._new_request()
+        with self.assertRaisesRegex(UserError, "archive it instead"):
+            self.fault.with_user(self.user_manager).unlink()
+        self.fault.with_user(self.user_manager).action_archive()
+        self.assertFalse(self.fault.active)
+        unused = self.fault.copy({"code": "F99"})
+        unused.with_user(self.user_manager).unlink()
+        self.assertFalse(unused.exists())
+
+    @freeze_time("2026-03-10")
     def test_only_technicians_of_the_partner_section_can_be_assigned(self):
         request = self._new_request()
         with self.assertRaises(ValidationError):
