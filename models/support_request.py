@@ -76,7 +76,9 @@ class SupportRequest(models.Model):
     acceptance_ids = fields.One2many("support.acceptance", "request_id", string="Cost acceptances")
     extra_ids = fields.One2many("support.request.extra", "request_id", string="Extra actions")
     event_id = fields.Many2one("calendar.event", string="Meeting", readonly=True, copy=False)
-    meeting_start = fields.Datetime(related="event_id.start", string="Meeting time", store=True)
+    meeting_start = fields.Datetime(
+        related="event_id.start", string="Meeting time", store=True, help="When the meeting starts."
+    )
     meeting_address = fields.Char(string="Meeting address")
     amount_accepted = fields.Monetary(
         string="Accepted amount", compute="_compute_amount_accepted", store=True,
