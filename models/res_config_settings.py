@@ -10,3 +10,18 @@ class ResConfigSettings(models.TransientModel):
     support_contract_product_id = fields.Many2one(
         related="company_id.support_contract_product_id", readonly=False
     )
+    support_cert_min_installations = fields.Integer(
+        related="company_id.support_cert_min_installations", readonly=False
+    )
+    support_cert_academy_months = fields.Integer(
+        related="company_id.support_cert_academy_months", readonly=False
+    )
+    support_cert_min_satisfaction = fields.Float(
+        related="company_id.support_cert_min_satisfaction", readonly=False
+    )
+    support_cert_satisfaction_months = fields.Integer(
+        related="company_id.support_cert_satisfaction_months", readonly=False
+    )
+    support_cert_unrated_satisfied = fields.Boolean(
+        related="company_id.support_cert_unrated_satisfied", readonly=False
+    )

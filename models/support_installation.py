@@ -43,3 +43,22 @@ class SupportInstallation(models.Model):
         for installation in self:
             parts = [installation.product_id.name, installation.version]
             installation.name = " ".join(p for p in parts if p)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        installations = super().create(vals_list)
+        installations.firm_id._support_update_firm_certification()
+        return installations
+
+    def write(self, vals):
+        firms = self.firm_id if {"firm_id", "active"} & set(vals) else None
+        result = super().write(vals)
+        if firms is not None:
+            (firms | self.firm_id)._support_update_firm_certification()
+        return result
+
+    def unlink(self):
+        firms = self.firm_id
+        result = super().unlink()
+        firms._support_update_firm_certification()
+        return result

@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from odoo import Command
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 
@@ -117,6 +119,46 @@ class SupportDataMixin:
         if state == "active":
             contract.action_activate()
         return contract
+
+    @classmethod
+    def _certify_technicians(cls, *technicians):
+        """Give these technicians (res.partner) everything certification needs today: their
+        firm maintains 5 active installations, they attended an academy session last week,
+        an IT firm holds an active cooperation contract, and the vendor approved them."""
+        technicians = cls.env["res.partner"].concat(*technicians)
+        firms = technicians.commercial_partner_id
+        installed_at = cls.env["res.partner"].create({"name": "Πελάτης Εγκαταστάσεων Α.Ε.", "is_company": True})
+        product = cls.env["product.product"].create({"name": "Πήγασος ERP", "type": "consu"})
+        cls.env["support.installation"].create(
+            [
+                {"partner_id": installed_at.id, "product_id": product.id, "version": f"5.{n}", "firm_id": firm.id}
+                for firm in firms
+                for n in range(5)
+            ]
+        )
+        now = datetime.now().replace(microsecond=0)
+        session = cls.env["event.event"].create(
+            {
+                "name": "Ακαδημία Πήγασος: νέα έκδοση ERP",
+                "is_support_academy": True,
+                "date_begin": now - timedelta(days=8),
+                "date_end": now - timedelta(days=7),
+            }
+        )
+        cls.env["event.registration"].create(
+            [{"event_id": session.id, "partner_id": technician.id} for technician in technicians]
+        ).action_set_done()
+        Cooperation = cls.env["support.cooperation.contract"]
+        it_firms = firms.filtered(lambda f: f.support_firm_kind == "it_firm")
+        it_firms -= Cooperation._get_firms_with_active_contract(it_firms)
+        if it_firms:
+            Cooperation.create(
+                [{"firm_id": firm.id, "date_start": "2020-01-01"} for firm in it_firms]
+            ).action_activate()
+        technicians.sudo().write({"support_proposal_state": "approved"})
+        technicians._support_update_certification()
+        assert all(technicians.mapped("support_certified")), technicians.mapped("support_certification_reasons")
+        return technicians
 
 
 class SupportCommon(SupportDataMixin, TransactionCase):

@@ -25,6 +25,7 @@ class TestSupportRequest(SupportCommon):
                 ],
             }
         )
+        cls._certify_technicians(cls.technician)
         with freeze_time("2026-03-10"):
             cls.contract = cls._create_contract(state="active")
 

@@ -23,6 +23,7 @@ class TestTechnicianPortal(SupportHttpCommon):
         cls.other_technician = cls.env["res.partner"].create(
             {"name": "Πέτρος Βασιλείου", "parent_id": cls.firm.id, "is_support_technician": True}
         )
+        cls._certify_technicians(cls.technician, cls.other_technician)
         with freeze_time("2026-03-10"):
             cls._create_contract(state="active")
             cls._create_contract(partner=cls.other_customer, state="active")
