@@ -44,6 +44,13 @@ CERTIFICATION_FIELDS = {
     "support_certified_since",
     "support_certification_checked_on",
 }
+FIGURE_FIELDS = [
+    "support_active_installation_count",
+    "support_academy_last_date",
+    "support_rating_count",
+    "support_satisfaction",
+    "support_has_cooperation_contract",
+]
 # Written by the proposal workflow: the firm's proposal (portal, checked) and the
 # support manager's decision.
 PROPOSAL_FIELDS = {
@@ -190,8 +197,10 @@ class ResPartner(models.Model):
             return
         if CERTIFICATION_FIELDS & set(vals):
             raise AccessError(self.env._("The certification status is computed; it cannot be edited."))
-        if PROPOSAL_FIELDS & set(vals) and not self.env.user.has_group("certified_support.group_support_manager"):
-            raise AccessError(self.env._("Only a support manager decides on certification proposals."))
+        if PROPOSAL_FIELDS & set(vals):
+            raise AccessError(
+                self.env._("Certification proposals follow their workflow: the firm proposes, a support manager decides.")
+            )
 
     # ------------------------------------------------------------------
     # Actions (support manager)
@@ -232,7 +241,9 @@ class ResPartner(models.Model):
         self._support_decide_proposal("rejected")
 
     def _support_decide_proposal(self, state):
-        self.write(
+        # sudo: the caller checked the support manager's group; contacts may be read-only
+        # for them, and the decision keeps their name (sudo keeps the user).
+        self.sudo().write(
             {
                 "support_proposal_state": state,
                 "support_proposal_decision_date": fields.Datetime.now(),
@@ -308,7 +319,8 @@ class ResPartner(models.Model):
     def _support_firm_data(self, company, firms):
         """Firm-level inputs for ``firms``: active installations and contracts in force."""
         today = fields.Date.context_today(self)
-        Installation = self.env["support.installation"].sudo()  # counts, whatever the reader may see
+        # sudo: counts, whatever the reader may see; archived installations do not count
+        Installation = self.env["support.installation"].sudo().with_context(active_test=True)
         installations = dict(
             Installation._read_group([("firm_id", "in", firms.ids)], ["firm_id"], ["__count"])
         )
@@ -321,14 +333,16 @@ class ResPartner(models.Model):
         :return: {partner: {"firm", "installations", "contract", "academy", "academy_last",
                   "ratings", "top"}}
         """
-        partners = self.sudo()  # the status is computed from data the reader may not see
+        # sudo: the status is computed from data the reader may not see; archived
+        # installations and sessions never count.
+        partners = self.sudo().with_context(active_test=True)
         now = fields.Datetime.now()
         today = fields.Date.context_today(self)
         firms = partners.commercial_partner_id.filtered("support_firm_kind")
-        firm_data = self._support_firm_data(company, firms)
+        firm_data = partners._support_firm_data(company, firms)
 
         academy_from = today - relativedelta(months=company.support_cert_academy_months)
-        Registration = self.env["event.registration"].sudo()
+        Registration = partners.env["event.registration"]
         attended = Registration._read_group(
             [
                 ("partner_id", "in", partners.ids),
@@ -343,7 +357,7 @@ class ResPartner(models.Model):
             academy_last[partner] = max(academy_last.get(partner, end), end)
 
         rating_from = now - relativedelta(months=company.support_cert_satisfaction_months)
-        ratings = self.env["rating.rating"].sudo()._read_group(
+        ratings = partners.env["rating.rating"]._read_group(
             [
                 ("res_model", "=", "support.request"),
                 ("rated_partner_id", "in", partners.ids),
@@ -487,6 +501,8 @@ class ResPartner(models.Model):
             if texts.get("en_US"):
                 for lang in other_langs:
                     group.with_context(lang=lang).write({"support_certification_reasons": texts[lang]})
+        # The figures (counts, satisfaction) are not stored: read them afresh.
+        (partners | partners.commercial_partner_id).invalidate_recordset(FIGURE_FIELDS)
         lost._support_notify_certification_lost()
 
     def _support_update_firm_certification(self):

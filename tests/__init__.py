@@ -5,3 +5,5 @@ from . import test_support_request
 from . import test_technician_portal
 from . import test_support_contract
 from . import test_support_fault
+from . import test_certification
+from . import test_partner_network_portal
