@@ -33,6 +33,7 @@
         "views/support_contract_views.xml",
         "views/support_installation_views.xml",
         "views/support_request_views.xml",
+        "wizards/support_phone_request_views.xml",
         "views/support_cooperation_contract_views.xml",
         "views/event_event_views.xml",
         "views/res_partner_views.xml",

@@ -1,3 +1,5 @@
+import re
+
 from odoo import api, fields, models
 from odoo.fields import Domain
 
@@ -7,6 +9,9 @@ SUPPORT_FIRM_KINDS = [
     ("accounting", "Accounting office"),
     ("engineering", "IT technical office / computer engineers"),
 ]
+
+# A Greek VAT number (ΑΦΜ): 9 digits, optionally with the EU prefix EL (or GR).
+GREEK_VAT_RE = re.compile(r"^(?:EL|GR)?(\d{9})$")
 
 
 class ResPartner(models.Model):
@@ -39,6 +44,8 @@ class ResPartner(models.Model):
     support_installation_ids = fields.One2many(
         "support.installation", "partner_id", string="Installations"
     )
+    # phone_validation stores the E.164 form of the phone: indexed for the lookup by number.
+    phone_sanitized = fields.Char(index="btree_not_null")
 
     @api.depends("support_contract_ids")
     def _compute_support_contract_count(self):
@@ -100,3 +107,57 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
+
+    # ------------------------------------------------------------------
+    # Finding the caller (phone requests, CTI)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _support_normalize_phone(self, number):
+        """The E.164 form (``+302107489589``) of a number written in any usual Greek way
+        (``210 7489589``, ``+30 210-7489589``, ``0030…``, ``6912345678``), or False."""
+        number = (number or "").strip()
+        if not number:
+            return False
+        return self._phone_format_number(number, self.env.ref("base.gr"), force_format="E164")
+
+    @api.model
+    def _support_phone_domain(self, number):
+        """Partners whose phone is this number, however it was typed when stored.
+
+        Matches the stored E.164 form (``phone_sanitized``, filled when the partner's or the
+        company's country let phone_validation parse it) or the stored phone without its
+        separators, in international or national form (phone_validation's expression index).
+        """
+        e164 = self._support_normalize_phone(number)
+        if not e164:
+            return Domain.FALSE
+        forms = [e164]
+        if e164.startswith("+30"):
+            forms.append(e164[3:])
+        return Domain("phone_sanitized", "=", e164) | Domain("phone_mobile_search", "in", forms)
+
+    @api.model
+    def _support_lookup_domain(self, term):
+        """Partners matching what the caller gave: a phone number, a Greek VAT number
+        (with or without EL, spaces or dots) or a name."""
+        term = (term or "").strip()
+        if not term:
+            return Domain.FALSE
+        domains = [self._support_phone_domain(term)]
+        vat = GREEK_VAT_RE.match(re.sub(r"[\s.\-]", "", term).upper())
+        if vat:
+            digits = vat.group(1)
+            domains.append(Domain("vat", "in", [digits, f"EL{digits}", f"GR{digits}"]))
+        elif re.search(r"[^\W\d_]", term):
+            domains.append(Domain("complete_name", "ilike", term))
+        return Domain.OR(domains)
+
+    @api.model
+    def _support_lookup(self, term, limit=80):
+        """The partners matching ``term`` (companies or their contacts): their commercial
+        entities are the customers."""
+        domain = self._support_lookup_domain(term)
+        if domain.is_false():
+            return self.browse()
+        return self.search(domain, limit=limit)

@@ -7,3 +7,4 @@ from . import test_support_contract
 from . import test_support_fault
 from . import test_certification
 from . import test_partner_network_portal
+from . import test_phone_request

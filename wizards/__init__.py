@@ -1,2 +1,3 @@
 from . import support_request_cancel
 from . import support_request_schedule
+from . import support_phone_request
