@@ -1,2 +1,3 @@
 from . import portal
 from . import partner_network
+from . import cti

@@ -1,3 +1,5 @@
+import secrets
+
 from odoo import fields, models
 
 
@@ -25,3 +27,15 @@ class ResConfigSettings(models.TransientModel):
     support_cert_unrated_satisfied = fields.Boolean(
         related="company_id.support_cert_unrated_satisfied", readonly=False
     )
+    support_cti_api_key = fields.Char(
+        string="CTI API key",
+        config_parameter="certified_support.cti_api_key",
+        help="The key your phone system sends (X-CTI-Key header) to look callers up. "
+        "Leave it empty to disable the lookup.",
+    )
+
+    def action_support_generate_cti_api_key(self):
+        """A new random key for the phone system; the previous one stops working."""
+        self.ensure_one()
+        self.support_cti_api_key = secrets.token_urlsafe(32)
+        return self.execute()

@@ -8,3 +8,4 @@ from . import test_support_fault
 from . import test_certification
 from . import test_partner_network_portal
 from . import test_phone_request
+from . import test_cti
