@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -45,9 +46,24 @@ class ResCompany(models.Model):
         "(checked) or fails (unchecked).",
     )
 
+    @api.constrains(
+        "support_cert_min_installations", "support_cert_academy_months",
+        "support_cert_min_satisfaction", "support_cert_satisfaction_months",
+    )
+    def _check_support_cert_rules(self):
+        for company in self:
+            if company.support_cert_min_installations < 0:
+                raise ValidationError(self.env._("The minimum number of installations cannot be negative."))
+            if company.support_cert_academy_months < 1 or company.support_cert_satisfaction_months < 1:
+                raise ValidationError(self.env._("The academy and satisfaction windows are at least one month."))
+            if not 0 <= company.support_cert_min_satisfaction <= 100:
+                raise ValidationError(self.env._("The minimum satisfaction is a percentage between 0 and 100."))
+
     def write(self, vals):
+        rules = [name for name in vals if name.startswith("support_cert_")]
+        before = {company: [company[name] for name in rules] for company in self} if rules else {}
         result = super().write(vals)
-        if any(name.startswith("support_cert_") for name in vals):
+        if any(before[company] != [company[name] for name in rules] for company in before):
             # New rules: every technician is checked again by the certification cron, now.
             technicians = self.env["res.partner"].sudo().with_context(active_test=False).search(
                 [("support_certification_checked_on", "!=", False)]

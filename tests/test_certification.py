@@ -215,6 +215,19 @@ class TestCertification(SupportCommon):
         self.technician._support_update_certification()
         self.assertTrue(self.technician.support_certified)
 
+    def test_new_rules_recheck_every_technician(self):
+        cron = self.env.ref("certified_support.ir_cron_support_certification")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        self.company.support_cert_academy_months = 12  # unchanged: nothing to do
+        self.assertTrue(self.technician.support_certification_checked_on)
+        self.company.support_cert_academy_months = 6
+        self.assertFalse(self.technician.support_certification_checked_on, "the cron checks everyone again")
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1)
+        for values in ({"support_cert_min_satisfaction": 101}, {"support_cert_academy_months": 0},
+                       {"support_cert_min_installations": -1}):
+            with self.subTest(values=values), self.assertRaises(ValidationError):
+                self.company.write(values)
+
     def test_rule_for_technicians_without_ratings(self):
         self.assertTrue(self.technician.support_certified)
         self.company.support_cert_unrated_satisfied = False
