@@ -40,6 +40,7 @@
         "views/res_partner_certification_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
+        "views/portal_request_templates.xml",
         "views/portal_partner_network_templates.xml",
         "views/menus.xml",
     ],
@@ -51,6 +52,14 @@
         "demo/support_contract_demo.xml",
         "demo/support_partner_network_demo.xml",
     ],
+    "assets": {
+        "web.assets_frontend": [
+            "certified_support/static/src/interactions/**/*.js",
+        ],
+        "web.assets_tests": [
+            "certified_support/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "application": True,
 }

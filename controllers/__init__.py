@@ -1,3 +1,4 @@
 from . import portal
 from . import partner_network
 from . import cti
+from . import request_portal

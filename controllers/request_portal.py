@@ -1,0 +1,364 @@
+import re
+import secrets
+
+from psycopg2 import IntegrityError
+
+from odoo import fields, http
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+
+from ..models.support_request import OPEN_STATES
+
+SUBMISSION_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+DESCRIPTION_MAX_LENGTH = 5000
+
+
+class SupportRequestPortal(CustomerPortal):
+    """The customer's side of RV requests: intake (step 1/4.1) and extra actions (step 6)."""
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _support_customer(self):
+        """The customer is always the logged-in user's company, never a posted id."""
+        return request.env.user.commercial_partner_id
+
+    def _support_company(self):
+        """The vendor's company whose catalogue the customer may choose from."""
+        return self._support_customer().company_id or request.env.user.company_id
+
+    def _prepare_support_requests_domain(self):
+        return [("partner_id", "=", self._support_customer().id)]
+
+    def _get_support_request_searchbar_sortings(self):
+        return {
+            "date": {"label": request.env._("Newest"), "order": "id desc"},
+            "name": {"label": request.env._("Number"), "order": "name desc"},
+            "state": {"label": request.env._("Status"), "order": "state, id desc"},
+        }
+
+    def _get_support_request_searchbar_filters(self):
+        return {
+            "all": {"label": request.env._("All"), "domain": []},
+            "open": {"label": request.env._("Open"), "domain": [("state", "in", OPEN_STATES)]},
+            "closed": {"label": request.env._("Closed"), "domain": [("state", "not in", OPEN_STATES)]},
+        }
+
+    def _get_support_faults(self):
+        """The active catalogue faults of the customer's company, read as the customer."""
+        return request.env["support.fault"].search([("company_id", "=", self._support_company().id)])
+
+    def _get_support_installations(self):
+        return request.env["support.installation"].search([("partner_id", "=", self._support_customer().id)])
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "support_request_count" in counters:
+            Request = request.env["support.request"]
+            values["support_request_count"] = (
+                Request.search_count(self._prepare_support_requests_domain())
+                if Request.has_access("read")
+                else 0
+            )
+        return values
+
+    # ------------------------------------------------------------------
+    # List and page of a request
+    # ------------------------------------------------------------------
+
+    @http.route(
+        ["/my/support", "/my/support/page/<int:page>"], type="http", auth="user", website=True
+    )
+    def portal_my_support_requests(self, page=1, sortby=None, filterby=None, **kw):
+        # Searched as the customer: the record rules and the domain keep other customers out.
+        Request = request.env["support.request"]
+        values = self._prepare_portal_layout_values()
+        searchbar_sortings = self._get_support_request_searchbar_sortings()
+        searchbar_filters = self._get_support_request_searchbar_filters()
+        if sortby not in searchbar_sortings:
+            sortby = "date"
+        if filterby not in searchbar_filters:
+            filterby = "all"
+        domain = self._prepare_support_requests_domain() + searchbar_filters[filterby]["domain"]
+        pager = portal_pager(
+            url="/my/support",
+            url_args={"sortby": sortby, "filterby": filterby},
+            total=Request.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        support_requests = Request.search(
+            domain,
+            order=searchbar_sortings[sortby]["order"],
+            limit=self._items_per_page,
+            offset=pager["offset"],
+        )
+        request.session["my_support_requests_history"] = support_requests.ids[:100]
+        values.update(
+            {
+                "support_requests": support_requests,
+                "page_name": "support_request",
+                "pager": pager,
+                "default_url": "/my/support",
+                "searchbar_sortings": searchbar_sortings,
+                "sortby": sortby,
+                "searchbar_filters": searchbar_filters,
+                "filterby": filterby,
+            }
+        )
+        return request.render("certified_support.portal_my_support_requests", values)
+
+    def _support_request_can_answer(self, request_sudo):
+        """Only the customer's own people answer its extra actions (not a token holder
+        or the technician, who may read the request too)."""
+        user = request.env.user
+        return not user._is_public() and user.commercial_partner_id == request_sudo.partner_id
+
+    @http.route(["/my/support/<int:request_id>"], type="http", auth="public", website=True)
+    def portal_my_support_request(self, request_id, access_token=None, message=None, **kw):
+        try:
+            request_sudo = self._document_check_access("support.request", request_id, access_token=access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        # What the customer accepted, as frozen in the acceptances (not today's catalogue).
+        acceptances = request_sudo.acceptance_ids.filtered(lambda a: a.state == "valid").sorted("id")
+        values = self._get_page_view_values(
+            request_sudo,
+            access_token,
+            {
+                "support_request": request_sudo,
+                "page_name": "support_request",
+                "message": message,
+                "can_answer": self._support_request_can_answer(request_sudo),
+                "acceptances": acceptances,
+                "amount_untaxed": sum(acceptances.mapped("amount_untaxed")),
+                "amount_tax": sum(acceptances.mapped("amount_tax")),
+                "amount_total": sum(acceptances.mapped("amount_total")),
+            },
+            "my_support_requests_history",
+            False,
+        )
+        return request.render("certified_support.portal_my_support_request", values)
+
+    # ------------------------------------------------------------------
+    # Extra actions (step 6): the customer accepts or declines their cost
+    # ------------------------------------------------------------------
+
+    def _get_proposed_extra(self, request_id, extra_id, access_token=None):
+        """(request_sudo, extra_sudo or None, redirect response or None)."""
+        try:
+            request_sudo = self._document_check_access("support.request", request_id, access_token=access_token)
+        except (AccessError, MissingError):
+            return None, None, request.redirect("/my")
+        if not self._support_request_can_answer(request_sudo):
+            raise request.not_found()
+        # In sudo, but as the logged-in user: the acceptance and the chatter record who answered.
+        request_sudo = request.env["support.request"].sudo().browse(request_sudo.id)
+        extra_sudo = request_sudo.extra_ids.filtered(lambda e: e.id == extra_id)
+        if not extra_sudo:
+            raise request.not_found()
+        # Two clicks at once must not both pass the state check: the second one, which
+        # cannot lock the row, or sees it answered, is told it is already answered.
+        locked = extra_sudo.try_lock_for_update()
+        extra_sudo.invalidate_recordset(["state"])
+        if not locked or extra_sudo.state != "proposed":
+            return request_sudo, None, request.redirect(f"{request_sudo.access_url}?message=extra_answered")
+        return request_sudo, extra_sudo, None
+
+    @http.route(
+        ["/my/support/<int:request_id>/extra/<int:extra_id>/accept"],
+        type="http", auth="user", methods=["POST"], website=True,
+    )
+    def portal_support_extra_accept(self, request_id, extra_id, access_token=None, **kw):
+        request_sudo, extra_sudo, response = self._get_proposed_extra(request_id, extra_id, access_token)
+        if response:
+            return response
+        # Portal users may not write: the request's access, the customer and the still
+        # proposed extra action of that request were checked just above.
+        extra_sudo._accept(request.env.user.partner_id, "portal", request.httprequest.remote_addr)
+        return request.redirect(f"{request_sudo.access_url}?message=extra_accepted#support_extra_actions")
+
+    @http.route(
+        ["/my/support/<int:request_id>/extra/<int:extra_id>/decline"],
+        type="http", auth="user", methods=["POST"], website=True,
+    )
+    def portal_support_extra_decline(self, request_id, extra_id, access_token=None, **kw):
+        request_sudo, extra_sudo, response = self._get_proposed_extra(request_id, extra_id, access_token)
+        if response:
+            return response
+        # Same checks as accepting: the customer's own, still proposed extra action.
+        extra_sudo._refuse()
+        request_sudo.message_post(
+            body=request.env._(
+                "Extra action %(action)s declined by %(contact)s.",
+                action=extra_sudo.name,
+                contact=request.env.user.partner_id.name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return request.redirect(f"{request_sudo.access_url}?message=extra_declined#support_extra_actions")
+
+    # ------------------------------------------------------------------
+    # New request (step 1 from the portal, step 4.1)
+    # ------------------------------------------------------------------
+
+    def _prepare_support_request_form_values(self, form=None, errors=None):
+        form = dict(form or {})
+        if not SUBMISSION_TOKEN_RE.match(form.get("submission_token") or ""):
+            form["submission_token"] = secrets.token_urlsafe(24)
+        faults = self._get_support_faults()
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "support_request_new",
+                "customer": self._support_customer(),
+                # Found above as the customer (record rules): sudo only to show the
+                # actions' products and taxes, which portal users may not read.
+                "faults": faults.sudo(),
+                "installations": self._get_support_installations(),
+                "form": form,
+                "errors": errors or {},
+                "today": fields.Date.context_today(request.env.user),
+            }
+        )
+        return values
+
+    def _parse_support_request_form(self, post):
+        """Validate the posted form: (values to create, errors by field)."""
+        env = request.env
+        errors = {}
+        faults = self._get_support_faults()
+
+        fault = env["support.fault"]
+        fault_id = (post.get("fault_id") or "").strip()
+        if not fault_id:
+            errors["fault_id"] = env._("Choose the reason for your request.")
+        else:
+            fault = faults.filtered(lambda f: str(f.id) == fault_id)
+            if not fault:
+                errors["fault_id"] = env._("This fault is not in the catalogue any more: choose another one.")
+
+        description = (post.get("description") or "").strip()
+        if not description:
+            errors["description"] = env._("Describe the problem in a few words.")
+        elif len(description) > DESCRIPTION_MAX_LENGTH:
+            errors["description"] = env._(
+                "The description is too long (%(max)s characters at most).", max=DESCRIPTION_MAX_LENGTH
+            )
+
+        dates = {}
+        today = fields.Date.context_today(env.user)
+        for name in ("desired_date_from", "desired_date_to"):
+            raw = (post.get(name) or "").strip()
+            if not raw:
+                dates[name] = False
+                continue
+            try:
+                dates[name] = fields.Date.to_date(raw)
+            except ValueError:
+                dates[name] = False
+                errors[name] = env._("Enter a valid date.")
+                continue
+            if dates[name] < today:
+                errors[name] = env._("Choose today or a later day.")
+        if (
+            dates["desired_date_from"] and dates["desired_date_to"]
+            and dates["desired_date_from"] > dates["desired_date_to"]
+            and "desired_date_to" not in errors
+        ):
+            errors["desired_date_to"] = env._("This day must not be before the first one.")
+
+        location = post.get("location") or ""
+        if fault:
+            allowed = ("onsite", "remote") if fault.location == "both" else (fault.location,)
+            if not location and len(allowed) == 1:
+                location = allowed[0]
+            if location not in allowed:
+                errors["location"] = (
+                    env._("Choose on site or remote support.")
+                    if len(allowed) > 1 or not location
+                    else env._("This fault is handled only on site.")
+                    if allowed == ("onsite",)
+                    else env._("This fault is handled only remotely.")
+                )
+
+        installation = env["support.installation"]
+        installation_id = (post.get("installation_id") or "").strip()
+        if installation_id:
+            installation = self._get_support_installations().filtered(lambda i: str(i.id) == installation_id)
+            if not installation:
+                errors["installation_id"] = env._("Choose one of your installations.")
+
+        if fault and "fault_id" not in errors:
+            try:
+                amount = float(post.get("amount_total") or "")
+            except ValueError:
+                amount = None
+            if amount is None or fault.currency_id.compare_amounts(amount, fault.amount_total) != 0:
+                errors["amount_total"] = env._(
+                    "The price changed, please review: the cost of this fault is now %(amount)s.",
+                    amount=fault.currency_id.format(fault.amount_total),
+                )
+
+        values = {
+            "partner_id": self._support_customer().id,
+            "contact_id": env.user.partner_id.id,
+            "company_id": fault.company_id.id,
+            "channel": "portal",
+            "fault_id": fault.id,
+            "description": description,
+            "desired_date_from": dates["desired_date_from"],
+            "desired_date_to": dates["desired_date_to"],
+            "location": location,
+            "installation_id": installation.id,
+        }
+        return values, errors
+
+    def _find_submitted_support_request(self, token):
+        # As the customer: only its own company's requests can match.
+        return request.env["support.request"].search(
+            [("partner_id", "=", self._support_customer().id), ("submission_token", "=", token)], limit=1
+        )
+
+    @http.route(["/my/support/new"], type="http", auth="user", methods=["GET", "POST"], website=True)
+    def portal_support_request_new(self, **post):
+        if request.httprequest.method != "POST":
+            return request.render(
+                "certified_support.portal_support_request_new", self._prepare_support_request_form_values()
+            )
+        post.pop("csrf_token", None)
+        token = post.get("submission_token") or ""
+        if SUBMISSION_TOKEN_RE.match(token):
+            existing = self._find_submitted_support_request(token)
+            if existing:
+                return request.redirect(existing.access_url)
+        vals, errors = self._parse_support_request_form(post)
+        if not SUBMISSION_TOKEN_RE.match(token):
+            errors["submission_token"] = request.env._("This form was out of date: please check it and submit it again.")
+        if errors:
+            return request.render(
+                "certified_support.portal_support_request_new",
+                self._prepare_support_request_form_values(post, errors),
+            )
+        vals["submission_token"] = token
+        try:
+            with request.env.cr.savepoint():
+                # Portal users have read-only access: the customer, contact, fault, price,
+                # installation and token were all checked above, none is taken as posted.
+                request_sudo = request.env["support.request"].sudo().create(vals)
+                request_sudo._register_request(request.env.user.partner_id, request.httprequest.remote_addr)
+        except IntegrityError:
+            # The same form submitted twice at once: the other submission created it.
+            existing = self._find_submitted_support_request(token)
+            if existing:
+                return request.redirect(existing.access_url)
+            raise
+        except UserError as exc:
+            return request.render(
+                "certified_support.portal_support_request_new",
+                self._prepare_support_request_form_values(post, {"form": str(exc)}),
+            )
+        return request.redirect(f"{request_sudo.access_url}?message=registered")
