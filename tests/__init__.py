@@ -9,3 +9,4 @@ from . import test_certification
 from . import test_partner_network_portal
 from . import test_phone_request
 from . import test_cti
+from . import test_portal_request
