@@ -43,6 +43,7 @@ class SupportPartnerNetworkPortal(CustomerPortal):
         ratings = env["rating.rating"].sudo().search(
             [
                 ("res_model", "=", "support.request"),
+                ("res_id", "in", Request._search([("firm_id", "=", firm.id)])),
                 ("rated_partner_id", "in", technicians.ids),
                 ("consumed", "=", True),
                 ("rating", ">=", 1),
