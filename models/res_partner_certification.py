@@ -143,6 +143,11 @@ class ResPartner(models.Model):
         help="The firm holds a cooperation contract with the vendor that is in force today.",
     )
 
+    # Technicians are few among the partners: partial indexes keep their searches (by
+    # firm, certified ones for assignment, the nightly run) off the whole table.
+    _support_technician_firm_idx = models.Index("(commercial_partner_id) WHERE is_support_technician IS TRUE")
+    _support_certified_idx = models.Index("(commercial_partner_id) WHERE support_certified IS TRUE")
+
     @api.depends_context("company")
     def _compute_support_network_figures(self):
         companies = self.filtered(lambda p: p.is_company)

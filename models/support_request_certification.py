@@ -1,16 +1,13 @@
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import ValidationError
 
 
 class SupportRequest(models.Model):
     """The partner network's part of RV requests: only currently certified technicians are
-    assigned, and the customer's rating rates the technician."""
+    assigned (the scheduling wizard offers only them, the server refuses the others), and
+    the customer's rating rates the technician."""
 
     _inherit = "support.request"
-
-    technician_id = fields.Many2one(
-        domain="[('is_support_technician', '=', True), ('support_certified', '=', True)]",
-    )
 
     def _get_allowed_technicians(self):
         """Technicians with access to the partner section who are certified today."""
