@@ -83,21 +83,22 @@ class ResPartner(models.Model):
         :return: the subset of ``self`` that may be supported
         """
         date = date or fields.Date.context_today(self)
-        commercial = self.commercial_partner_id
-        if not commercial:
+        # Compare database ids: ``self`` may hold new records of a form (onchange).
+        commercial_ids = set(self.commercial_partner_id._origin.ids)
+        if not commercial_ids:
             return self.browse()
         Contract = self.env["support.contract"]
         contracts = Contract.search_fetch(
             [
-                ("partner_id", "in", commercial.ids),
+                ("partner_id", "in", list(commercial_ids)),
                 ("state", "=", "active"),
                 ("date_start", "<=", date),
             ],
             ["partner_id", "date_end"],
         )
         contracts.filtered(lambda c: c.date_end < date)._expire()
-        covered = contracts.filtered(lambda c: c.date_end >= date).partner_id
-        return self.filtered(lambda p: p.commercial_partner_id in covered)
+        covered_ids = set(contracts.filtered(lambda c: c.date_end >= date).partner_id.ids)
+        return self.filtered(lambda p: p.commercial_partner_id._origin.id in covered_ids)
 
     def action_view_support_contracts(self):
         self.ensure_one()
