@@ -9,6 +9,9 @@ from . import res_partner_certification
 from . import support_priced_line
 from . import support_acceptance
 from . import support_acceptance_line
+from . import support_a1_form
+from . import support_a1_form_line
+from . import support_a1_recommendation
 from . import support_contract
 from . import support_cooperation_contract
 from . import support_fault

@@ -86,6 +86,8 @@ class SupportRequest(models.Model):
     )
     submission_token = fields.Char(copy=False, readonly=True)
     cancel_reason = fields.Text(readonly=True, copy=False)
+    a1_form_ids = fields.One2many("support.a1.form", "request_id", string="A1 Forms")
+    a1_form_count = fields.Integer(string="A1 Form count", compute="_compute_a1_form_count")
 
     _submission_uniq = models.Constraint(
         "UNIQUE (partner_id, submission_token)",
@@ -109,6 +111,11 @@ class SupportRequest(models.Model):
             request.amount_accepted = sum(
                 request.acceptance_ids.filtered(lambda a: a.state == "valid").mapped("amount_total")
             )
+
+    @api.depends("a1_form_ids")
+    def _compute_a1_form_count(self):
+        for request in self:
+            request.a1_form_count = len(request.a1_form_ids)
 
     def _compute_access_url(self):
         super()._compute_access_url()
@@ -354,3 +361,34 @@ class SupportRequest(models.Model):
     def _get_report_base_filename(self):
         self.ensure_one()
         return self.env._("RV request %s", self.name)
+
+    # ------------------------------------------------------------------
+    # A1 Form (step 7)
+    # ------------------------------------------------------------------
+
+    def action_view_a1_forms(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("certified_support.support_a1_form_action")
+        action["domain"] = [("request_id", "=", self.id)]
+        action["context"] = {"default_request_id": self.id}
+        return action
+
+    def _get_a1_accepted_products(self):
+        """The actions the customer accepted: the request's and the accepted extra actions'."""
+        return self.acceptance_ids.filtered(lambda a: a.state == "valid").line_ids.product_id
+
+    def _prepare_a1_line_commands(self):
+        self.ensure_one()
+        return [
+            Command.create(
+                {
+                    "sequence": index,
+                    "product_id": line.product_id.id,
+                    "name": line.name,
+                    "quantity": line.quantity,
+                    "price_unit": line.price_unit,
+                    "tax_ids": [Command.set(line.tax_ids.ids)],
+                }
+            )
+            for index, line in enumerate(self.acceptance_ids.filtered(lambda a: a.state == "valid").line_ids)
+        ]

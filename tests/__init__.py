@@ -10,3 +10,4 @@ from . import test_partner_network_portal
 from . import test_phone_request
 from . import test_cti
 from . import test_portal_request
+from . import test_a1_form

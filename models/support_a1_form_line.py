@@ -1,0 +1,54 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class SupportA1FormLine(models.Model):
+    """A service given during the meeting: only what the customer accepted."""
+
+    _name = "support.a1.form.line"
+    _inherit = ["support.priced.line"]
+    _description = "A1 Form Service"
+    _order = "a1_form_id, sequence, id"
+    _check_company_auto = True
+
+    a1_form_id = fields.Many2one(
+        "support.a1.form", string="A1 Form", required=True, index=True, ondelete="cascade"
+    )
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(related="a1_form_id.company_id", store=True, index=True, precompute=True)
+    currency_id = fields.Many2one(related="a1_form_id.currency_id")
+
+    _quantity_positive = models.Constraint(
+        "CHECK (quantity > 0)", "The hours of a service given must be positive."
+    )
+    _price_positive = models.Constraint(
+        "CHECK (price_unit >= 0)", "The price of a service given cannot be negative."
+    )
+
+    @api.constrains("product_id", "a1_form_id")
+    def _check_product_accepted(self):
+        for line in self:
+            accepted = line.a1_form_id.request_id._get_a1_accepted_products()
+            if line.product_id not in accepted:
+                raise ValidationError(
+                    self.env._(
+                        "%(action)s was not accepted by the customer for %(request)s: only the accepted "
+                        "actions and accepted extra actions can be given.",
+                        action=line.product_id.display_name,
+                        request=line.a1_form_id.request_id.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        forms = self.env["support.a1.form"].browse([vals.get("a1_form_id") for vals in vals_list if vals.get("a1_form_id")])
+        forms._check_not_signed()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.a1_form_id._check_not_signed()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_if_not_signed(self):
+        self.a1_form_id._check_not_signed()
