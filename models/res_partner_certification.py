@@ -150,30 +150,34 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_support_network_figures(self):
-        companies = self.filtered(lambda p: p.is_company)
-        technicians = (self - companies).filtered("is_support_technician")
+        # Figures of the saved records (a form being edited shows those of its record).
+        saved = self._origin.filtered("id")
+        companies = saved.filtered("is_company")
+        technicians = (saved - companies).filtered("is_support_technician")
+        firms = companies.filtered("support_firm_kind")
         firm_technicians = self.search(
-            [("commercial_partner_id", "in", companies.filtered("support_firm_kind").ids),
-             ("is_support_technician", "=", True)]
-        ) if companies else self.browse()
+            [("commercial_partner_id", "in", firms.ids), ("is_support_technician", "=", True),
+             ("is_company", "=", False)]
+        ) if firms else self.browse()
         data = (technicians | firm_technicians)._support_certification_data(self.env.company)
-        firm_data = self._support_firm_data(self.env.company, (technicians | companies).commercial_partner_id)
+        firm_data = self._support_firm_data(saved.commercial_partner_id)
         ratings_by_firm = defaultdict(lambda: [0, 0])
         for technician in firm_technicians:
             ratings_by_firm[technician.commercial_partner_id][0] += data[technician]["ratings"]
             ratings_by_firm[technician.commercial_partner_id][1] += data[technician]["top"]
         for partner in self:
-            firm = partner.commercial_partner_id
-            if partner in technicians:
-                total, top = data[partner]["ratings"], data[partner]["top"]
-                partner.support_academy_last_date = data[partner]["academy_last"]
+            origin = partner._origin
+            firm = origin.commercial_partner_id
+            if origin in technicians:
+                total, top = data[origin]["ratings"], data[origin]["top"]
+                partner.support_academy_last_date = data[origin]["academy_last"]
             else:
-                total, top = ratings_by_firm[partner] if partner in companies else (0, 0)
+                total, top = ratings_by_firm[origin] if origin in firms else (0, 0)
                 partner.support_academy_last_date = False
             partner.support_rating_count = total
             partner.support_satisfaction = top * 100.0 / total if total else 0.0
-            partner.support_active_installation_count = firm_data["installations"].get(firm, 0)
-            partner.support_has_cooperation_contract = firm in firm_data["contracts"]
+            partner.support_active_installation_count = firm_data["installations"].get(firm, 0) if origin else 0
+            partner.support_has_cooperation_contract = bool(origin) and firm in firm_data["contracts"]
 
     # ------------------------------------------------------------------
     # CRUD
@@ -321,7 +325,7 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _support_firm_data(self, company, firms):
+    def _support_firm_data(self, firms):
         """Firm-level inputs for ``firms``: active installations and contracts in force."""
         today = fields.Date.context_today(self)
         # sudo: counts, whatever the reader may see; archived installations do not count
@@ -344,7 +348,7 @@ class ResPartner(models.Model):
         now = fields.Datetime.now()
         today = fields.Date.context_today(self)
         firms = partners.commercial_partner_id.filtered("support_firm_kind")
-        firm_data = partners._support_firm_data(company, firms)
+        firm_data = partners._support_firm_data(firms)
 
         academy_from = today - relativedelta(months=company.support_cert_academy_months)
         Registration = partners.env["event.registration"]

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import SupportCommon
 
@@ -96,6 +96,17 @@ class TestCertification(SupportCommon):
             self.technician,
             "the status is stored and searchable",
         )
+
+    def test_figures_on_partner_forms(self):
+        with Form(self.env["res.partner"]) as form:
+            form.name = "Νέος Τεχνικός"
+            form.parent_id = self.firm
+            form.is_support_technician = True
+            self.assertEqual(form.support_active_installation_count, 0, "a new record has no figures yet")
+        self.assertEqual(form.record.support_active_installation_count, 5, "the firm's installations")
+        with Form(self.firm) as form:
+            self.assertEqual(form.support_active_installation_count, 5)
+            self.assertTrue(form.support_has_cooperation_contract)
 
     def test_every_condition_fails_for_a_new_technician_then_holds_one_by_one(self):
         firm = self.env["res.partner"].create(
