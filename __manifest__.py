@@ -45,6 +45,7 @@
         "views/portal_templates.xml",
         "views/portal_request_templates.xml",
         "views/portal_partner_network_templates.xml",
+        "views/portal_a1_templates.xml",
         "report/support_a1_report.xml",
         "views/menus.xml",
     ],

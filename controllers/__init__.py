@@ -2,3 +2,4 @@ from . import portal
 from . import partner_network
 from . import cti
 from . import request_portal
+from . import a1_portal

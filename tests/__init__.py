@@ -11,3 +11,4 @@ from . import test_phone_request
 from . import test_cti
 from . import test_portal_request
 from . import test_a1_form
+from . import test_a1_portal
