@@ -52,6 +52,12 @@ class SupportPartnerNetworkPortal(CustomerPortal):
             limit=10,
         )
         requests_by_id = {r.id: r for r in Request.sudo().browse(ratings.mapped("res_id")).exists()}
+        # A1 Forms: the firm manager's rule gives their firm's.
+        a1_counts = dict(
+            env["support.a1.form"]._read_group(
+                [("firm_id", "=", firm.id), ("state", "in", ("filed", "signed"))], ["state"], ["__count"]
+            )
+        )
         company = env.company
         values = self._prepare_portal_layout_values()
         values.update(
@@ -61,6 +67,8 @@ class SupportPartnerNetworkPortal(CustomerPortal):
                 "technicians": technicians,
                 "request_count": request_count,
                 "installation_count": installation_count,
+                "a1_filed_count": a1_counts.get("filed", 0),
+                "a1_signed_count": a1_counts.get("signed", 0),
                 "contracts": contracts,
                 "active_contract": contracts.filtered(lambda c: c.state == "active")[:1],
                 "ratings": ratings,

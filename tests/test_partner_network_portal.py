@@ -1,3 +1,5 @@
+import re
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.http import Request
@@ -41,6 +43,11 @@ class TestPartnerNetworkPortal(SupportHttpCommon):
             {"partner_id": cls.customer.id, "contact_id": cls.customer_contact.id, "fault_id": fault.id,
              "technician_id": cls.technician.id}
         )
+        cls.rated_request._register_request(cls.customer_contact)
+        cls.a1_form = cls.env["support.a1.form"].create(
+            {"request_id": cls.rated_request.id, "date_start": "2026-03-12 08:00:00", "date_end": "2026-03-12 09:00:00"}
+        )
+        cls.a1_form.action_file()
         cls.env["rating.rating"].create(
             {
                 "res_model_id": cls.env["ir.model"]._get_id("support.request"),
@@ -77,6 +84,8 @@ class TestPartnerNetworkPortal(SupportHttpCommon):
         self.assertIn(self.rated_request.name, page)
         self.assertNotIn(self.technician_b.name, page)
         self.assertNotIn(self.firm_b.name, page)
+        a1_text = " ".join(re.search(r'id="scorecard_a1_forms">(.*?)</p>', page, re.S).group(1).split())
+        self.assertIn("<strong>0</strong> signed, <strong>1</strong> waiting", a1_text)
 
     def test_no_other_firms_data_whatever_the_parameters(self):
         self.authenticate("cs_firm_manager", "cs_firm_manager")
@@ -96,6 +105,8 @@ class TestPartnerNetworkPortal(SupportHttpCommon):
         self.assertIn(self.technician_b.name, response.text)
         self.assertNotIn(self.technician.name, response.text)
         self.assertNotIn("Άψογη εξυπηρέτηση", response.text, "another firm's ratings")
+        a1_text = " ".join(re.search(r'id="scorecard_a1_forms">(.*?)</p>', response.text, re.S).group(1).split())
+        self.assertIn("<strong>0</strong> signed, <strong>0</strong> waiting", a1_text, "another firm's A1 Forms")
 
     def test_scorecard_is_for_firm_managers_only(self):
         for login in ("cs_technician", "cs_customer"):
