@@ -3,7 +3,7 @@ from datetime import datetime
 
 import pytz
 
-from odoo import fields, http
+from odoo import http
 from odoo.exceptions import AccessError, LockError, MissingError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.http import request

@@ -2,7 +2,6 @@ import hashlib
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.fields import Command
 
 # What the customer signs: none of it changes once the form is signed.
 LOCKED_FIELDS = {

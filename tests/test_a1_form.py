@@ -105,7 +105,7 @@ class TestA1Form(A1FormMixin, SupportCommon):
     def _sign_online(self, form):
         return form._sign(
             "Γιώργος Παπαδόπουλος", "portal", ip_address="10.0.0.7",
-            signature=base64.b64encode(b"\x89PNG fake").decode() and self._png(),
+            signature=self._png(),
             accepted_recommendations=form.recommendation_ids[0],
         )
 
