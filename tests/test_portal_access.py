@@ -92,3 +92,42 @@ class TestPortalAccess(SupportHttpCommon):
         self.assertEqual(response.status_code, 200)
         self.assertIn(self.technician.name, response.text)
         self.assertIn(self.firm_manager.name, response.text)
+
+
+@tagged("post_install", "-at_install")
+class TestRequestAttachmentAccess(SupportHttpCommon):
+    """A customer reaches another customer's request by no route: page, token or attachment."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        fault = cls.env["support.fault"].create(
+            {
+                "code": "F02",
+                "name": "Year-end closing",
+                "line_ids": [Command.create({"product_id": cls.product_remote.id, "quantity": 3})],
+            }
+        )
+        cls.other_request = cls.env["support.request"].create(
+            {"partner_id": cls.other_customer.id, "contact_id": cls.other_contact.id, "fault_id": fault.id}
+        )
+        cls.attachment = cls.env["ir.attachment"].create(
+            {
+                "name": "screenshot.png",
+                "raw": b"\x89PNG\r\n\x1a\n private screenshot of the other customer",
+                "res_model": "support.request",
+                "res_id": cls.other_request.id,
+            }
+        )
+
+    def test_other_customers_attachment_is_refused(self):
+        self.authenticate("cs_customer", "cs_customer")
+        response = self.url_open(f"/web/content/{self.attachment.id}", allow_redirects=False)
+        self.assertIn(response.status_code, (403, 404))
+        self.assertNotIn(b"private screenshot", response.content)
+        response = self.url_open(
+            f"/web/content/{self.attachment.id}?access_token=wrong", allow_redirects=False
+        )
+        self.assertIn(response.status_code, (403, 404))
+        response = self.url_open(f"/my/support/{self.other_request.id}", allow_redirects=False)
+        self.assertNotEqual(response.status_code, 200)
