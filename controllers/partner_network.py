@@ -51,6 +51,7 @@ class SupportPartnerNetworkPortal(CustomerPortal):
             order="rated_on desc, id desc",
             limit=10,
         )
+        # The ratings were found under the firm's rule; sudo only names their customers.
         requests_by_id = {r.id: r for r in Request.sudo().browse(ratings.mapped("res_id")).exists()}
         # A1 Forms: the firm manager's rule gives their firm's.
         a1_counts = dict(

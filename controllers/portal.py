@@ -179,9 +179,9 @@ class SupportCustomerPortal(CustomerPortal):
             error = request.env._("The hours must be a positive number.")
         if error:
             return self.portal_my_assigned_request(request_id, error=error, product_id=product_id, quantity=quantity)
-        # Portal users cannot create records: the technician was checked to be the one of
-        # this scheduled meeting, and the action and its price come from the catalogue.
         try:
+            # Portal users cannot create records: the technician was checked to be the one
+            # of this scheduled meeting, and the action and its price come from the catalogue.
             request.env["support.request.extra"].sudo().create(
                 {
                     "request_id": request_sudo.id,

@@ -14,6 +14,7 @@ class EventEvent(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if {"is_support_academy", "date_begin", "date_end", "active"} & set(vals):
+            # Recompute every attendee's certification, whoever edits the session.
             registrations = self.env["event.registration"].sudo().search(
                 [("event_id", "in", self.ids), ("state", "=", "done")]
             )

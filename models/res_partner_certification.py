@@ -224,6 +224,7 @@ class ResPartner(models.Model):
         self._support_check_manager()
         if any(partner.support_proposal_state != "proposed" for partner in self):
             raise UserError(self.env._("Only a proposed technician can be approved."))
+        # The manager was checked above; the conditions read other firms' data.
         results = self.sudo()._support_certification_results(skip_approval=True)
         failing = [
             self.env._(
@@ -533,12 +534,14 @@ class ResPartner(models.Model):
         meetings that the technician is no longer certified."""
         if not self:
             return
+        # A system notice, triggered by whoever changed an input (a rating, an archived
+        # installation): it must reach the firm's managers and the account managers.
         template = self.env.ref("certified_support.mail_template_certification_lost").sudo()
         manager_group = self.env.ref("certified_support.group_support_firm_manager")
-        firm_managers = manager_group.sudo().all_user_ids.filtered(
+        firm_managers = manager_group.sudo().all_user_ids.filtered(  # system notice, see above
             lambda u: u.partner_id.commercial_partner_id in self.commercial_partner_id
         )
-        scheduled = self.env["support.request"].sudo().search(
+        scheduled = self.env["support.request"].sudo().search(  # system notice, see above
             [("technician_id", "in", self.ids), ("state", "=", "scheduled")]
         )
         for technician in self:
