@@ -115,6 +115,8 @@ class TestA1Portal(A1FormMixin, SupportHttpCommon):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.headers["Content-Type"], "application/pdf")
         self.assertIn(form.name, self.url_open("/my/a1").text)
+        self.assertIn(f"/my/a1/{form.id}", self.url_open(f"/my/support/{self.request.id}").text,
+                      "the request's page links to its A1 Form")
         self.assertNotIn(other.name, self.url_open("/my/a1").text)
         for url in (f"/my/a1/{other.id}", f"/my/a1/{other.id}?report_type=pdf",
                     f"/my/a1/{other.id}?report_type=pdf&access_token=wrong"):
