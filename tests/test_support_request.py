@@ -201,6 +201,9 @@ class TestSupportRequest(SupportCommon):
             ).create({"start": "2026-03-13 09:00:00"}).action_confirm()
         self.assertEqual(request.event_id, event)
         self.assertEqual(str(event.start), "2026-03-13 09:00:00")
+        moved = self.env["mail.mail"].search([("subject", "ilike", "Date updated"), ("model", "=", "calendar.event")])
+        self.assertTrue(moved.filtered(lambda m: self.technician in m.recipient_ids), "the technician is told")
+        self.assertTrue(moved.filtered(lambda m: self.customer_contact in m.recipient_ids), "the customer is told")
 
     @freeze_time("2026-03-10")
     def test_a_used_fault_is_archived_not_deleted(self):
