@@ -3,3 +3,4 @@ from . import partner_network
 from . import cti
 from . import request_portal
 from . import a1_portal
+from . import production_portal

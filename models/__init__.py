@@ -11,6 +11,9 @@ from . import support_acceptance
 from . import support_acceptance_line
 from . import support_a1_form
 from . import support_a1_form_line
+from . import support_a1_form_orders
+from . import support_production_order
+from . import account_move
 from . import support_a1_recommendation
 from . import support_contract
 from . import support_cooperation_contract

@@ -46,6 +46,14 @@ class ResCompany(models.Model):
         "(checked) or fails (unchecked).",
     )
 
+    support_production_user_id = fields.Many2one(
+        "res.users",
+        string="Reviews production orders",
+        domain="[('share', '=', False)]",
+        help="The production department's user who gets an activity to review each submitted "
+        "production or support order (ΠΠΥ).",
+    )
+
     @api.constrains(
         "support_cert_min_installations", "support_cert_academy_months",
         "support_cert_min_satisfaction", "support_cert_satisfaction_months",

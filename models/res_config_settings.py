@@ -27,6 +27,9 @@ class ResConfigSettings(models.TransientModel):
     support_cert_unrated_satisfied = fields.Boolean(
         related="company_id.support_cert_unrated_satisfied", readonly=False
     )
+    support_production_user_id = fields.Many2one(
+        related="company_id.support_production_user_id", readonly=False
+    )
     support_cti_api_key = fields.Char(
         string="CTI API key",
         config_parameter="certified_support.cti_api_key",

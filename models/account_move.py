@@ -1,0 +1,70 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    a1_form_id = fields.Many2one(
+        "support.a1.form", string="A1 Form", readonly=True, copy=False, index="btree_not_null",
+        ondelete="restrict", help="The signed A1 Form this invoice was issued from.",
+    )
+    production_order_id = fields.Many2one(
+        "support.production.order", string="Production order", readonly=True, copy=False,
+        index="btree_not_null", ondelete="restrict",
+        help="The production or support order (ΠΠΥ) this invoice was issued from.",
+    )
+
+    # Invoiced once: at most one invoice that is not cancelled per A1 Form and per order,
+    # whatever the number of users or transactions trying at the same time.
+    _a1_form_invoiced_once = models.UniqueIndex(
+        "(a1_form_id) WHERE a1_form_id IS NOT NULL AND state != 'cancel'",
+        "This A1 Form is invoiced already.",
+    )
+    _production_order_invoiced_once = models.UniqueIndex(
+        "(production_order_id) WHERE production_order_id IS NOT NULL AND state != 'cancel'",
+        "This production order is invoiced already.",
+    )
+
+    def button_cancel(self):
+        result = super().button_cancel()
+        self.production_order_id._on_invoices_cancelled()
+        return result
+
+    def button_draft(self):
+        # A cancelled invoice reset to draft counts again: refuse it when another one took its place.
+        for move in self.filtered(lambda m: m.state == "cancel"):
+            if move.production_order_id and move.production_order_id.state == "invoiced":
+                raise UserError(self.env._("%s is invoiced by another invoice already.", move.production_order_id.name))
+        result = super().button_draft()
+        self.production_order_id.filtered(lambda o: o.state == "accepted").write({"state": "invoiced"})
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_support_reopen(self):
+        orders = self.production_order_id
+        if orders:
+            # Unlinked first so that the orders see no live invoice any more.
+            self.write({"production_order_id": False})
+            orders._on_invoices_cancelled()
+
+    @api.model
+    def _support_sale_journal(self, company):
+        journal = self.env["account.journal"].search(
+            [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "sale")], limit=1,
+        )
+        if not journal:
+            raise UserError(self.env._("%s has no sales journal to invoice in.", company.name))
+        return journal
+
+    @api.model
+    def _support_service_invoice_type(self):
+        """myDATA invoice type 2.1 (services) when l10n_gr_edi is installed."""
+        return {"l10n_gr_edi_inv_type": "2.1"} if "l10n_gr_edi_inv_type" in self._fields else {}
+
+    @api.model
+    def _support_service_classification(self):
+        """myDATA income classification of a service line when l10n_gr_edi is installed."""
+        if "l10n_gr_edi_cls_category" not in self.env["account.move.line"]._fields:
+            return {}
+        return {"l10n_gr_edi_cls_category": "category1_3", "l10n_gr_edi_cls_type": "E3_561_001"}

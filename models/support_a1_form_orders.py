@@ -1,0 +1,252 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, LockError, UserError
+from odoo.fields import Command
+
+ORDER_KINDS = ("software", "hosting")
+
+
+class SupportA1Form(models.Model):
+    """What a signed A1 Form sets in motion: production orders (ΠΠΥ), the hardware notice
+    to the technician's firm, and the firm's invoice to the customer."""
+
+    _inherit = "support.a1.form"
+
+    production_order_ids = fields.One2many("support.production.order", "a1_form_id", string="Production orders")
+    production_order_count = fields.Integer(compute="_compute_production_order_count")
+
+    # Invoicing: the technician's firm invoices the customer
+    firm_company_id = fields.Many2one(
+        "res.company", string="Firm's company", compute="_compute_firm_company_id", store=True,
+        index="btree_not_null",
+        help="The company of this database that is the technician's firm: its accountants invoice the "
+        "A1 Form here. Empty when the firm invoices in its own system.",
+    )
+    invoice_ids = fields.One2many("account.move", "a1_form_id", string="Invoices", readonly=True)
+    external_invoice_ref = fields.Char(
+        string="Firm's invoice number", readonly=True, copy=False, tracking=True,
+        help="The invoice the firm issued in its own system for this A1 Form, recorded from the portal.",
+    )
+    external_invoice_date = fields.Date(string="Firm's invoice date", readonly=True, copy=False)
+    external_invoice_amount = fields.Monetary(string="Firm's invoice amount", readonly=True, copy=False)
+    invoice_status = fields.Selection(
+        [("no", "Nothing to invoice"), ("to_invoice", "To invoice"), ("invoiced", "Invoiced")],
+        string="Invoice status", compute="_compute_invoice_status", store=True, index=True,
+    )
+
+    _external_invoice_amount_positive = models.Constraint(
+        "CHECK (external_invoice_amount IS NULL OR external_invoice_amount >= 0)",
+        "The amount of the firm's invoice cannot be negative.",
+    )
+
+    def _compute_production_order_count(self):
+        for form in self:
+            form.production_order_count = len(form.production_order_ids)
+
+    @api.depends("firm_id")
+    def _compute_firm_company_id(self):
+        companies = self.env["res.company"].sudo().search([("partner_id", "in", self.firm_id.ids)])
+        by_partner = {company.partner_id: company for company in companies}
+        for form in self:
+            form.firm_company_id = by_partner.get(form.firm_id, False)
+
+    @api.depends("state", "invoice_ids.state", "external_invoice_ref")
+    def _compute_invoice_status(self):
+        for form in self:
+            if form.state != "signed":
+                form.invoice_status = "no"
+            elif form.external_invoice_ref or form.invoice_ids.filtered(lambda m: m.state != "cancel"):
+                form.invoice_status = "invoiced"
+            else:
+                form.invoice_status = "to_invoice"
+
+    # ------------------------------------------------------------------
+    # Signing: orders and the hardware notice
+    # ------------------------------------------------------------------
+
+    def _sign(self, *args, **kwargs):
+        result = super()._sign(*args, **kwargs)
+        self._create_orders_from_recommendations()
+        return result
+
+    def _create_orders_from_recommendations(self):
+        """Accepted software/hosting recommendations become ΠΠΥ; hardware ones notify the firm."""
+        # Signing is done by the customer from the portal or by staff from a scan; both were
+        # checked by the caller. The orders and the notice are the system's, not the signer's.
+        forms = self.sudo()
+        accepted = forms.recommendation_ids.filtered(lambda r: r.accepted == "yes")
+        existing = self.env["support.production.order"].sudo().search(
+            [("recommendation_id", "in", accepted.ids)]
+        ).recommendation_id
+        to_order = accepted.filtered(lambda r: r.kind in ORDER_KINDS) - existing
+        orders = self.env["support.production.order"].sudo().create([
+            {
+                "a1_form_id": rec.a1_form_id.id,
+                "recommendation_id": rec.id,
+                "company_id": rec.a1_form_id.company_id.id,
+                "partner_id": rec.a1_form_id.partner_id.id,
+                "firm_id": rec.a1_form_id.firm_id.id,
+                "kind": rec.kind,
+                "amount": rec.estimated_cost,
+                "title": rec.name.splitlines()[0][:200] if rec.name else False,
+                "requested_change": rec.name,
+            }
+            for rec in to_order
+        ])
+        for order in orders:
+            order._portal_ensure_token()
+            contact = order.a1_form_id.contact_id or order.partner_id
+            order.message_subscribe(partner_ids=contact.ids)
+            order.message_post(
+                body=self.env._("Created from the accepted recommendation of %s: complete its specification in the portal.",
+                                order.a1_form_id.name),
+                subtype_xmlid="mail.mt_note",
+            )
+        hardware = accepted.filtered(lambda r: r.kind == "hardware")
+        hardware.a1_form_id._send_hardware_notice()
+        return orders
+
+    def _get_firm_managers(self):
+        """The portal users who manage the technician's firm."""
+        self.ensure_one()
+        group = self.env.ref("certified_support.group_support_firm_manager")
+        return group.sudo().all_user_ids.filtered(
+            lambda u: u.active and u.partner_id.commercial_partner_id == self.firm_id
+        )
+
+    def _send_hardware_notice(self):
+        template = self.env.ref("certified_support.mail_template_a1_hardware_notice")
+        for form in self:
+            managers = form._get_firm_managers()
+            if not managers:
+                continue
+            template.sudo().send_mail(
+                form.id,
+                email_values={"recipient_ids": [Command.link(p.id) for p in managers.partner_id]},
+            )
+
+    def _get_hardware_recommendations(self):
+        return self.recommendation_ids.filtered(lambda r: r.kind == "hardware" and r.accepted == "yes")
+
+    def action_view_production_orders(self):
+        return self.production_order_ids._get_records_action(name=self.env._("Production orders"))
+
+    # ------------------------------------------------------------------
+    # Invoicing in the firm's company
+    # ------------------------------------------------------------------
+
+    def action_create_invoices(self):
+        """One customer invoice per A1 Form, in the firm's company, to the customer.
+
+        Invoiced once: the forms are locked and re-checked, and a unique partial index on
+        account.move(a1_form_id) refuses a second live invoice at the database level.
+        """
+        if not self:
+            return True
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(self.env._("Only accountants create invoices from A1 Forms."))
+        self.check_access("read")
+        try:
+            self.lock_for_update()
+        except LockError:
+            raise UserError(self.env._("These A1 Forms are being invoiced by someone else.")) from None
+        self.invalidate_recordset(["state", "invoice_status", "external_invoice_ref"])
+        for form in self:
+            if form.invoice_status != "to_invoice":
+                raise UserError(self.env._("%s is not a signed A1 Form waiting for its invoice.", form.name))
+            if not form.firm_company_id:
+                raise UserError(self.env._(
+                    "The firm of %s is not a company of this database: it records its own invoice from the portal.",
+                    form.name))
+            if form.firm_company_id not in self.env.user.company_ids:
+                raise AccessError(self.env._("You cannot invoice for %s.", form.firm_company_id.name))
+        # The firm's accountant may read the A1 Form, not the vendor's lines and taxes it holds.
+        vals_list = [form.sudo()._prepare_firm_invoice_vals() for form in self]
+        # A cancelled invoice frees the A1 Form only once its state is in the database.
+        self.env["account.move"].flush_model(["state", "a1_form_id"])
+        moves = self.env["account.move"].with_context(
+            allowed_company_ids=self.firm_company_id.ids + self.env.companies.ids
+        ).create(vals_list)
+        return moves._get_records_action(name=self.env._("Invoices"))
+
+    def _prepare_firm_invoice_vals(self):
+        self.ensure_one()
+        company = self.firm_company_id
+        Move = self.env["account.move"]
+        fpos = self.env["account.fiscal.position"].with_company(company)._get_fiscal_position(self.partner_id)
+        lines = []
+        for line in self.line_ids:
+            taxes = fpos.map_tax(self._support_firm_taxes(line.tax_ids, line.product_id, company))
+            lines.append(Command.create({
+                "product_id": line.product_id.id,
+                "name": line.name,
+                "quantity": line.quantity,
+                "price_unit": line.price_unit,
+                "tax_ids": [Command.set(taxes[:1].ids)],  # myDATA: one VAT per line
+                **Move._support_service_classification(),
+            }))
+        return {
+            "move_type": "out_invoice",
+            "company_id": company.id,
+            "journal_id": Move.with_company(company)._support_sale_journal(company).id,
+            "partner_id": self.partner_id.id,
+            "fiscal_position_id": fpos.id,
+            "currency_id": self.currency_id.id,
+            "invoice_origin": self.name,
+            "ref": self.name,
+            "narration": self.env._("A1 Form %(form)s, technician %(technician)s.",
+                                    form=self.name, technician=self.technician_id.name),
+            "a1_form_id": self.id,
+            "invoice_line_ids": lines,
+            **Move._support_service_invoice_type(),
+        }
+
+    @api.model
+    def _support_firm_taxes(self, taxes, product, company):
+        """The firm company's sales taxes matching the A1 line's (same rate and kind)."""
+        company_taxes = product.taxes_id._filter_taxes_by_company(company)
+        if company_taxes or not taxes:
+            return company_taxes
+        Tax = self.env["account.tax"]
+        result = Tax
+        for tax in taxes:
+            result |= Tax.search([
+                *Tax._check_company_domain(company),
+                ("type_tax_use", "=", "sale"),
+                ("amount_type", "=", tax.amount_type),
+                ("amount", "=", tax.amount),
+                ("price_include", "=", tax.price_include),
+            ], limit=1)
+        return result
+
+    # ------------------------------------------------------------------
+    # The firm's own invoice, recorded from the portal
+    # ------------------------------------------------------------------
+
+    def _record_external_invoice(self, ref, date, amount):
+        """The firm manager records the invoice the firm issued elsewhere (called as sudo from
+        the portal after the caller checked that the user manages this A1 Form's firm)."""
+        self.ensure_one()
+        date = fields.Date.to_date(date) if date else False
+        try:
+            self.lock_for_update()
+        except LockError:
+            raise UserError(self.env._("This A1 Form is being invoiced already.")) from None
+        self.invalidate_recordset(["state", "invoice_status", "external_invoice_ref"])
+        if self.invoice_status != "to_invoice":
+            raise UserError(self.env._("%s is not a signed A1 Form waiting for its invoice.", self.name))
+        if self.firm_company_id:
+            raise UserError(self.env._("This firm invoices A1 Forms in this database."))
+        if not (ref or "").strip() or not date or amount is None or amount < 0:
+            raise UserError(self.env._("Enter the number, the date and the amount of the invoice."))
+        # Not a locked field: recording the invoice does not change what the customer signed.
+        self.write({
+            "external_invoice_ref": ref.strip()[:64],
+            "external_invoice_date": date,
+            "external_invoice_amount": amount,
+        })
+        self.message_post(
+            body=self.env._("Invoiced by the firm: invoice %(ref)s of %(date)s.", ref=self.external_invoice_ref,
+                            date=fields.Date.to_string(date)),
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
