@@ -4,3 +4,4 @@ from . import cti
 from . import request_portal
 from . import a1_portal
 from . import production_portal
+from . import rating_portal

@@ -2,6 +2,7 @@ from . import crm_lead
 from . import event_event
 from . import event_registration
 from . import rating_rating
+from . import resource_calendar_leaves
 from . import res_company
 from . import res_config_settings
 from . import res_partner
@@ -10,6 +11,7 @@ from . import support_priced_line
 from . import support_acceptance
 from . import support_acceptance_line
 from . import support_a1_form
+from . import support_a1_form_rating
 from . import support_a1_form_line
 from . import support_a1_form_orders
 from . import support_production_order
@@ -23,4 +25,5 @@ from . import support_fault_line
 from . import support_installation
 from . import support_request
 from . import support_request_certification
+from . import support_request_rating
 from . import support_request_extra

@@ -1,8 +1,20 @@
-from odoo import api, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+# What the customer gave: staff may not change it (only the rating flows, as superuser).
+SUPPORT_PROTECTED_FIELDS = {"rating", "feedback", "consumed", "partner_id", "rated_partner_id", "support_source"}
 
 
 class RatingRating(models.Model):
     _inherit = "rating.rating"
+
+    support_source = fields.Selection(
+        [("portal", "Portal or e-mail link"), ("phone", "Phone")], string="Rated through",
+        default="portal", readonly=True,
+        help="Phone: the account manager recorded what the customer said on the phone.",
+    )
+    support_phone_contact_id = fields.Many2one("res.partner", string="Answered by", readonly=True)
+    support_called_by_id = fields.Many2one("res.users", string="Called by", readonly=True)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -11,6 +23,8 @@ class RatingRating(models.Model):
         return ratings
 
     def write(self, vals):
+        if SUPPORT_PROTECTED_FIELDS & set(vals):
+            self._support_check_not_staff_edit()
         watched = {"rating", "consumed", "rated_partner_id", "res_id", "res_model_id", "rated_on"}
         before = self._support_rated_technicians() if watched & set(vals) else None
         result = super().write(vals)
@@ -19,10 +33,19 @@ class RatingRating(models.Model):
         return result
 
     def unlink(self):
+        self.filtered("consumed")._support_check_not_staff_edit()
         technicians = self._support_rated_technicians()
         result = super().unlink()
         technicians._support_update_certification()
         return result
+
+    def _support_check_not_staff_edit(self):
+        """A customer's rating of an RV request is evidence: only the customer's rating link
+        and the phone wizard (both as superuser, after their own checks) write it."""
+        if self.env.su:
+            return
+        if any(rating.res_model == "support.request" for rating in self.sudo()):
+            raise AccessError(self.env._("The customer's rating of an RV request cannot be changed by staff."))
 
     def _support_rated_technicians(self):
         """The technicians rated through RV requests (their satisfaction score)."""

@@ -15,3 +15,6 @@ from . import test_a1_portal
 from . import test_production_order
 from . import test_a1_invoicing
 from . import test_production_portal
+from . import test_rating
+from . import test_escalation
+from . import test_rating_portal

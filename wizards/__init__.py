@@ -2,3 +2,4 @@ from . import support_request_cancel
 from . import support_request_schedule
 from . import support_phone_request
 from . import support_a1_scan
+from . import support_request_close_phone

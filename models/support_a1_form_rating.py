@@ -1,0 +1,33 @@
+import base64
+
+from odoo import models
+
+
+class SupportA1Form(models.Model):
+    """Step 8 starts when the customer signs: the rating request goes out."""
+
+    _inherit = "support.a1.form"
+
+    def _sign(self, *args, **kwargs):
+        result = super()._sign(*args, **kwargs)
+        self.request_id._support_send_rating_request()
+        return result
+
+    def _support_rating_url(self):
+        """The rating page of the request (the "happy" score preselected, the customer may
+        change it there), for the QR code of the acceptance page; False once rated."""
+        self.ensure_one()
+        request = self.request_id.sudo()  # printed for the customer and the technician
+        if request.state not in ("done",) or request.support_escalated_on:
+            return False
+        token = request._rating_get_access_token()
+        return f"{request.get_base_url()}/rate/{token}/5"
+
+    def _support_rating_qr_data_uri(self):
+        """The QR code of the rating link, inline (the PDF is rendered without HTTP)."""
+        self.ensure_one()
+        url = self._support_rating_url()
+        if not url:
+            return False
+        png = self.env["ir.actions.report"].barcode("QR", url, width=220, height=220)
+        return "data:image/png;base64,%s" % base64.b64encode(png).decode()

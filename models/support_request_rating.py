@@ -1,0 +1,265 @@
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+ESCALATION_WORKING_DAYS = 3
+ESCALATION_BATCH_SIZE = 1000
+REMINDER_INTERVAL = timedelta(days=1)
+
+
+class SupportRequest(models.Model):
+    """Step 8: the customer's satisfaction. The signed A1 Form sends Odoo's rating request;
+    every rating closes the request and tells the account manager; after 3 working days
+    without a rating the request goes to the account manager to close by phone."""
+
+    _name = "support.request"
+    _inherit = ["rating.mixin", "support.request"]
+
+    state = fields.Selection(
+        selection_add=[("to_close_by_phone", "To close by phone"), ("closed",)],
+        ondelete={"to_close_by_phone": lambda requests: requests.write({"state": "done"})},
+    )
+    support_signed_on = fields.Datetime(
+        string="A1 Form signed on", compute="_compute_support_signed_on", store=True,
+        index="btree_not_null",
+        help="When the customer signed the request's latest A1 Form: the 3 working days to rate start then.",
+    )
+    support_rating_reminder_date = fields.Datetime(
+        string="Last rating reminder", readonly=True, copy=False,
+    )
+    support_escalated_on = fields.Datetime(string="Escalated on", readonly=True, copy=False)
+    support_close_attempts = fields.Integer(
+        string="Call attempts", readonly=True, copy=False,
+        help="How many times the account manager called without reaching the customer.",
+    )
+
+    _state_signed_idx = models.Index("(state, support_signed_on) WHERE state = 'done'")
+
+    @api.depends("a1_form_ids.state", "a1_form_ids.signed_on")
+    def _compute_support_signed_on(self):
+        for request in self:
+            signed = request.a1_form_ids.filtered(lambda f: f.state == "signed" and f.signed_on)
+            request.support_signed_on = max(signed.mapped("signed_on")) if signed else False
+
+    # ------------------------------------------------------------------
+    # Rating configuration (rating.mixin)
+    # ------------------------------------------------------------------
+
+    def _rating_get_partner(self):
+        """The contact person who asked for support, or else the customer company."""
+        self.ensure_one()
+        return self.contact_id or self.partner_id
+
+    def _rating_apply_get_default_subtype_id(self):
+        return self.env["ir.model.data"]._xmlid_to_res_id("certified_support.mt_request_rating")
+
+    def _support_awaits_rating(self):
+        """Signed, not rated, not escalated: the customer's rating links are valid."""
+        self.ensure_one()
+        return self.state == "done" and bool(self.support_signed_on)
+
+    def _support_rating_portal_token(self):
+        """The rating token for the "Rate this support" buttons of the portal page, or False."""
+        self.ensure_one()
+        if not self._support_awaits_rating():
+            return False
+        return self.sudo()._rating_get_access_token()  # the page checked the customer's access
+
+    def message_post(self, **kwargs):
+        # Ratings of requests come only from the rating links and the phone wizard, never
+        # from a chatter message that carries a score.
+        kwargs.pop("rating_value", None)
+        return super().message_post(**kwargs)
+
+    def rating_apply(self, rate, token=None, rating=None, feedback=None, subtype_xmlid=None,
+                     notify_delay_send=False):
+        self.ensure_one()
+        if token and not rating:
+            rating = self.env["rating.rating"].search([("access_token", "=", token)], limit=1)
+        if rating and rating.support_source != "phone" and self.support_escalated_on:
+            raise UserError(
+                self.env._("This request is being closed by phone: the rating link is no longer valid.")
+            )
+        rating = super().rating_apply(
+            rate, rating=rating, feedback=feedback, subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send,
+        )
+        self._support_on_rating_submitted(rating)
+        return rating
+
+    def _support_on_rating_submitted(self, rating):
+        """Every submitted rating closes the request and tells the account manager."""
+        self.ensure_one()
+        if self.state in ("done", "to_close_by_phone"):
+            self.sudo().write({"state": "closed"})  # the customer's rating closes the request
+            self.sudo().activity_unlink(["certified_support.mail_activity_close_by_phone"])
+        template = self.env.ref("certified_support.mail_template_request_rated").sudo()
+        if self.user_id and rating.support_source != "phone":  # by phone, the manager gave it
+            template.with_context(support_rating_id=rating.id).send_mail(self.id)
+
+    def _support_last_rating(self):
+        self.ensure_one()
+        return self.env["rating.rating"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "=", self.id), ("consumed", "=", True)],
+            order="write_date desc, id desc", limit=1,
+        )
+
+    # ------------------------------------------------------------------
+    # Rating requests and reminders
+    # ------------------------------------------------------------------
+
+    def _support_send_rating_request(self):
+        """Odoo's rating request by e-mail, with the rating token links (step 8)."""
+        template = self.env.ref("certified_support.mail_template_request_rating")
+        for request in self.sudo():  # the customer's signature triggers it from the portal
+            if not request._support_awaits_rating():
+                continue
+            partner = request._rating_get_partner()
+            request.rating_send_request(template, lang=partner.lang, force_send=False)
+
+    def _support_send_rating_reminder(self):
+        """The technician's reminder: at most one a day per request."""
+        now = fields.Datetime.now()
+        for request in self:
+            if not request._support_awaits_rating():
+                raise UserError(self.env._("Request %s is not waiting for a rating.", request.name))
+            last = request.support_rating_reminder_date
+            if last and now - last < REMINDER_INTERVAL:
+                raise UserError(
+                    self.env._(
+                        "A reminder for %(request)s was already sent on %(date)s UTC: send the next one tomorrow.",
+                        request=request.name,
+                        date=fields.Datetime.to_string(last),
+                    )
+                )
+        self.sudo().write({"support_rating_reminder_date": now})
+        self._support_send_rating_request()
+
+    # ------------------------------------------------------------------
+    # Escalation (3 working days without a rating)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _support_escalation_cutoff(self, calendar, now):
+        """The latest signing time that is escalated at ``now``: a request signed before
+        it has 3 whole working days of ``calendar`` (public holidays skipped) after the day
+        of signing, all ended before ``now``. One computation per calendar, so the
+        requests are then selected with a plain comparison in SQL."""
+        tz = pytz.timezone(calendar.tz or "UTC")
+        now_utc = pytz.utc.localize(now) if not now.tzinfo else now.astimezone(pytz.utc)
+        local_now = now_utc.astimezone(tz)
+        end = tz.localize(datetime.combine(local_now.date() + timedelta(days=1), time.min))
+        start = end - timedelta(days=60)
+        ends_by_day = defaultdict(lambda: None)
+        for interval_start, interval_stop, _meta in calendar._work_intervals_batch(start, end)[False]:
+            day = interval_start.astimezone(tz).date()
+            ends_by_day[day] = max(filter(None, [ends_by_day[day], interval_stop]))
+        complete = sorted((day for day, stop in ends_by_day.items() if stop <= now_utc), reverse=True)
+        if len(complete) < ESCALATION_WORKING_DAYS:
+            return None
+        first_day = complete[ESCALATION_WORKING_DAYS - 1]
+        return tz.localize(datetime.combine(first_day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+
+    @api.model
+    def _cron_escalate_unrated(self, batch_size=None):
+        """Hourly: unrated requests signed 3 working days ago go to the account manager to
+        close by phone. Batches are committed with the cron progress API; rows another run
+        holds are skipped; a request is escalated once, since it leaves the 'done' state."""
+        batch_size = batch_size or ESCALATION_BATCH_SIZE
+        now = fields.Datetime.now()
+        Request = self.sudo()
+        for company in self.env["res.company"].sudo().search([]):
+            calendar = company.resource_calendar_id
+            cutoff = self._support_escalation_cutoff(calendar, now) if calendar else None
+            if not cutoff:
+                continue
+            domain = [
+                ("company_id", "=", company.id),
+                ("state", "=", "done"),
+                ("support_signed_on", "<", cutoff),
+            ]
+            while True:
+                candidates = Request.search(domain, order="support_signed_on, id", limit=batch_size)
+                if not candidates:
+                    break
+                locked = candidates.try_lock_for_update()
+                # A concurrent run (or a user) may have moved them meanwhile: read them again.
+                locked.invalidate_recordset(["state"])
+                batch = locked.filtered(lambda r: r.state == "done")
+                batch._support_escalate()
+                remaining = Request.search_count(domain)
+                if self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining) <= 0:
+                    return
+                if not batch:
+                    break  # every candidate is locked by another run: it escalates them
+
+    def _support_escalate(self):
+        if not self:
+            return
+        self.write({"state": "to_close_by_phone", "support_escalated_on": fields.Datetime.now()})
+        # The customer's rating links end here: the account manager takes over by phone.
+        pending = self.env["rating.rating"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids), ("consumed", "=", False)]
+        )
+        for rating in pending:
+            rating.access_token = rating._default_access_token()
+        template = self.env.ref("certified_support.mail_template_request_close_by_phone")
+        for request in self:
+            request.activity_schedule(
+                "certified_support.mail_activity_close_by_phone",
+                user_id=request.user_id.id or self.env.ref("base.user_admin").id,
+                note=request._support_close_by_phone_note(),
+            )
+            if request.user_id:
+                template.send_mail(request.id)
+
+    def _support_customer_phones(self):
+        """The phone numbers the account manager may call: contact, then company."""
+        self.ensure_one()
+        phones = []
+        for partner in (self.contact_id | self.partner_id):
+            if partner.phone and partner.phone not in phones:
+                phones.append(partner.phone)
+        return phones
+
+    def _support_close_by_phone_note(self):
+        self.ensure_one()
+        phones = self._support_customer_phones()
+        return self.env._(
+            "No rating from %(customer)s 3 working days after the A1 Form was signed. "
+            "Call and ask for their satisfaction: %(phones)s",
+            customer=self._rating_get_partner().display_name,
+            phones=", ".join(phones) or self.env._("no phone number on file"),
+        )
+
+    # ------------------------------------------------------------------
+    # Close by phone
+    # ------------------------------------------------------------------
+
+    def action_view_ratings(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Ratings"),
+            "res_model": "rating.rating",
+            "view_mode": "list,form",
+            "domain": [("res_model", "=", self._name), ("res_id", "=", self.id), ("consumed", "=", True)],
+            "context": {"create": False, "edit": False, "delete": False},
+        }
+
+    def action_open_close_by_phone(self):
+        self.ensure_one()
+        if self.state not in ("done", "to_close_by_phone"):
+            raise UserError(self.env._("Only a request waiting for the customer's rating can be closed by phone."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Close by phone"),
+            "res_model": "support.request.close.phone",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_id": self.id},
+        }

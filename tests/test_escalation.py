@@ -1,0 +1,158 @@
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from ..models import support_request_rating
+from .common import SupportCommon
+from .rating_common import RatingMixin
+
+
+@tagged("post_install", "-at_install")
+class TestEscalation(RatingMixin, SupportCommon):
+    """Unrated requests go to the account manager 3 working days after signing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_rating_data()
+        cls.activity_type = cls.env.ref("certified_support.mail_activity_close_by_phone")
+
+    def _activities(self, requests):
+        return self.env["mail.activity"].search(
+            [("res_model", "=", "support.request"), ("res_id", "in", requests.ids),
+             ("activity_type_id", "=", self.activity_type.id)]
+        )
+
+    def _assert_escalated_once(self, request):
+        self.assertEqual(request.state, "to_close_by_phone")
+        activity = self._activities(request)
+        self.assertEqual(len(activity), 1, "one Close by phone activity")
+        self.assertEqual(activity.user_id, self.user_support, "for the account manager")
+        self.assertIn("+30 694 1234567", activity.note, "with the contact's phone")
+        self.assertIn("+30 210 1234567", activity.note, "and the company's")
+        self.assertEqual(len(self._am_mails(request, "close it by phone")), 1, "and one mail")
+
+    def _assert_at(self, request, not_yet, escalated):
+        with freeze_time(not_yet):
+            self._escalate()
+        self.assertEqual(request.state, "done", f"not escalated at {not_yet}")
+        self.assertFalse(self._activities(request))
+        with freeze_time(escalated):
+            self._escalate()
+        self._assert_escalated_once(request)
+
+    def test_across_a_weekend(self):
+        # Signed Friday 13 March 2026 at 10:00 in Athens: Monday, Tuesday, Wednesday.
+        request = self._signed_request("2026-03-13 08:00:00")
+        self._assert_at(request, not_yet="2026-03-18 14:00:00", escalated="2026-03-18 15:30:00")
+
+    def test_across_orthodox_easter_2027(self):
+        # Signed Thursday 29 April 2027: Good Friday 30/4, Easter Monday 3/5 and Labour Day
+        # (moved to Tuesday 4/5) are holidays: Wednesday 5, Thursday 6, Friday 7 May.
+        request = self._signed_request("2027-04-29 07:00:00")
+        with freeze_time("2027-05-05 15:30:00"):  # without the holidays it would be due
+            self._escalate()
+        self.assertEqual(request.state, "done")
+        self._assert_at(request, not_yet="2027-05-07 13:00:00", escalated="2027-05-07 14:30:00")
+
+    def test_across_the_new_year(self):
+        # Signed Wednesday 30 December 2026: Thursday 31, (1/1 holiday, weekend) Monday 4,
+        # Tuesday 5 January 2027 (6/1 Epiphany comes after).
+        request = self._signed_request("2026-12-30 08:00:00")
+        self._assert_at(request, not_yet="2027-01-05 14:00:00", escalated="2027-01-05 15:30:00")
+
+    def test_second_run_creates_nothing(self):
+        request = self._signed_request("2026-03-13 08:00:00")
+        with freeze_time("2026-03-20 10:00:00"):
+            self._escalate()
+            self._escalate()
+        self._assert_escalated_once(request)
+
+    def test_rated_or_unsigned_requests_are_left_alone(self):
+        rated = self._signed_request("2026-03-13 08:00:00")
+        rated.sudo().rating_apply(5, token=rated._rating_get_access_token())
+        self.assertEqual(rated.state, "closed")
+        unsigned = self.request
+        self._create_a1(unsigned)
+        self.assertEqual(unsigned.state, "done")
+        with freeze_time("2026-04-20 10:00:00"):
+            self._escalate()
+        self.assertEqual(rated.state, "closed")
+        self.assertEqual(unsigned.state, "done", "filed but not signed: nothing to rate yet")
+        self.assertFalse(self._activities(rated | unsigned))
+
+    def test_resume_after_interruption(self):
+        requests = self.env["support.request"].concat(
+            *[self._signed_request("2026-03-13 08:00:00") for _i in range(5)]
+        )
+        calls = []
+
+        def commit_progress(cron, processed=0, *, remaining=None, deactivate=False):
+            calls.append((processed, remaining))
+            return 0  # the time is up after each batch: the job is killed, to be run again
+
+        with patch.object(support_request_rating, "ESCALATION_BATCH_SIZE", 2), \
+                patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress), \
+                freeze_time("2026-03-20 10:00:00"):
+            self._escalate()
+            self.assertEqual(calls, [(2, 3)], "one batch of 2, 3 remaining, then stopped")
+            self.assertEqual(requests.mapped("state").count("to_close_by_phone"), 2)
+            self._escalate()
+            self._escalate()
+            self.assertEqual(calls[1:], [(2, 1), (1, 0)])
+            self._escalate()
+        self.assertEqual(set(requests.mapped("state")), {"to_close_by_phone"})
+        for request in requests:
+            self._assert_escalated_once(request)
+
+    def test_rows_locked_by_another_run_are_skipped(self):
+        requests = self.env["support.request"].concat(
+            *[self._signed_request("2026-03-13 08:00:00") for _i in range(3)]
+        )
+        held = requests[0]
+        Request = type(self.env["support.request"])
+        original = Request.try_lock_for_update
+
+        def try_lock_for_update(records, **kwargs):
+            # Another worker holds ``held``: SKIP LOCKED leaves it out.
+            return original(records - held, **kwargs)
+
+        with patch.object(Request, "try_lock_for_update", try_lock_for_update), freeze_time("2026-03-20 10:00:00"):
+            self._escalate()
+        self.assertEqual(held.state, "done", "left to the run that holds it")
+        self.assertEqual((requests - held).mapped("state"), ["to_close_by_phone"] * 2)
+        # The other run escalates it; ours, run again, duplicates nothing.
+        with freeze_time("2026-03-20 10:00:00"):
+            self._escalate()
+        for request in requests:
+            self._assert_escalated_once(request)
+
+    def test_try_lock_for_update_skips_rows_of_another_transaction(self):
+        """The primitive the cron relies on: a row locked by another cursor is skipped."""
+        greece = self.env.ref("base.gr")
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT id FROM res_country WHERE id = %s FOR UPDATE NOWAIT", [greece.id])
+            self.assertFalse(greece.try_lock_for_update(), "held by the other cursor")
+            self.assertEqual(self.env.ref("base.cy").try_lock_for_update(), self.env.ref("base.cy"))
+            cr.rollback()
+
+    def test_rating_link_refused_after_escalation(self):
+        request = self._signed_request("2026-03-13 08:00:00")
+        token = request._rating_get_access_token()
+        with freeze_time("2026-03-20 10:00:00"):
+            self._escalate()
+        self.assertFalse(self.env["rating.rating"].search([("access_token", "=", token)]), "the old link is dead")
+        pending = request.rating_ids.filtered(lambda r: not r.consumed)
+        with self.assertRaises(UserError):
+            request.sudo().rating_apply(5, rating=pending)
+        self.assertEqual(request.state, "to_close_by_phone")
+
+    def test_cutoff_is_computed_once_per_calendar(self):
+        Request = self.env["support.request"]
+        # Monday 23 March 2026 10:00 Athens: Wed 18, Thu 19, Fri 20 are the last 3 whole working days.
+        cutoff = Request._support_escalation_cutoff(self.calendar, fields.Datetime.to_datetime("2026-03-23 08:00:00"))
+        self.assertEqual(str(cutoff), "2026-03-17 22:00:00", "signed before Wednesday 18 (Athens midnight)")
