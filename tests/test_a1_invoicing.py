@@ -48,6 +48,7 @@ class TestA1Invoicing(ProductionOrderMixin, SupportCommon):
         self.assertEqual(form.invoice_status, "to_invoice")
         forms = self._to_invoice(self.user_firm_accountant)
         self.assertEqual(forms, form, "signed and not invoiced, of the accountant's company")
+        self.assertFalse(self._to_invoice(self.user_accountant), "the vendor's accountant does not invoice for the firm")
         self.assertNotIn(draft_only, forms)
         forms.action_create_invoices()
         move = form.invoice_ids

@@ -100,6 +100,12 @@ class TestProductionPortal(ProductionOrderMixin, SupportHttpCommon):
         response = self.url_open(f"{self.order.access_url}?access_token={self.order.access_token}")
         self.assertEqual(response.status_code, 200)
         self.assertIn(self.order.name, response.text)
+        self.assertNotIn("o_production_order_form", response.text, "the token lets its holder read, not change")
+        response = self.url_open(f"{self.order.access_url}?access_token={self.order.access_token}",
+                                 data=self._spec(title="Πειραγμένο"))
+        self.assertIn("cannot be changed", response.text)
+        self.order.invalidate_recordset()
+        self.assertNotEqual(self.order.title, "Πειραγμένο")
 
     def test_firm_manager_sees_hardware_notice_in_the_partner_section(self):
         self.authenticate("cs_firm_manager", "cs_firm_manager")
