@@ -236,6 +236,11 @@ class SupportRequest(models.Model):
             phones=", ".join(phones) or self.env._("no phone number on file"),
         )
 
+    def _cancel(self, reason):
+        if any(request.state == "to_close_by_phone" for request in self):
+            raise UserError(self.env._("A request waiting to be closed by phone cannot be cancelled; close it by phone."))
+        return super()._cancel(reason)
+
     # ------------------------------------------------------------------
     # Close by phone
     # ------------------------------------------------------------------

@@ -141,6 +141,11 @@ class TestRating(RatingMixin, SupportCommon):
     def test_phone_close_only_for_requests_waiting_for_a_rating(self):
         with self.assertRaises(UserError):
             self.request.action_open_close_by_phone()
+        request = self._signed_request()
+        with freeze_time("2026-03-20 10:00:00"):
+            self._escalate()
+        with self.assertRaisesRegex(UserError, "close it by phone"):
+            request._cancel("Δεν απαντά.")
 
     def test_acceptance_page_carries_the_rating_qr_code(self):
         form = self._create_a1(self.request)
