@@ -67,6 +67,15 @@ class ResCompany(models.Model):
             if not 0 <= company.support_cert_min_satisfaction <= 100:
                 raise ValidationError(self.env._("The minimum satisfaction is a percentage between 0 and 100."))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        # A partner firm that becomes a company here invoices its A1 Forms here from now on.
+        forms = self.env["support.a1.form"].sudo().search([("firm_id", "in", companies.partner_id.ids)])
+        if forms:
+            self.env.add_to_compute(forms._fields["firm_company_id"], forms)
+        return companies
+
     def write(self, vals):
         rules = [name for name in vals if name.startswith("support_cert_")]
         before = {company: [company[name] for name in rules] for company in self} if rules else {}

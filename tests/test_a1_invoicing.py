@@ -172,3 +172,10 @@ class TestA1ExternalInvoice(ProductionOrderMixin, SupportCommon):
         with self.assertRaises(UserError):
             form.sudo()._record_external_invoice("ΤΠΥ 18", "2026-03-14", 10.0)
         self.assertEqual(form.external_invoice_ref, "ΤΠΥ 17")
+
+    def test_firm_becoming_a_company_invoices_here(self):
+        form = self._create_a1()
+        self._sign_a1(form)
+        self.assertFalse(form.firm_company_id)
+        firm_company = self.env["res.company"].create({"name": self.firm.name, "partner_id": self.firm.id})
+        self.assertEqual(form.firm_company_id, firm_company)
