@@ -50,6 +50,7 @@ class TestA1Invoicing(ProductionOrderMixin, SupportCommon):
         self.assertEqual(forms, form, "signed and not invoiced, of the accountant's company")
         self.assertFalse(self._to_invoice(self.user_accountant), "the vendor's accountant does not invoice for the firm")
         self.assertNotIn(draft_only, forms)
+        self.assertEqual(forms.line_ids.product_id, self.product_remote, "the firm's accountant reads the services")
         forms.action_create_invoices()
         move = form.invoice_ids
         self.assertEqual(len(move), 1)
