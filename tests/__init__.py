@@ -18,3 +18,4 @@ from . import test_production_portal
 from . import test_rating
 from . import test_escalation
 from . import test_rating_portal
+from . import test_xlsx_export
