@@ -49,6 +49,7 @@
         "views/res_partner_certification_views.xml",
         "views/res_config_settings_views.xml",
         "views/support_production_order_views.xml",
+        "views/support_reporting_views.xml",
         "views/portal_templates.xml",
         "views/portal_request_templates.xml",
         "views/portal_partner_network_templates.xml",

@@ -34,12 +34,12 @@ class SupportXlsxExportController(http.Controller):
     def support_xlsx_export(self, wizard_id, **kw):
         """The backend wizard's "Download": only its own user's wizard."""
         wizard = request.env["support.xlsx.export"].browse(wizard_id).exists()
-        if not wizard or wizard.create_uid != request.env.user:
-            raise request.not_found()
         try:
             wizard.check_access("read")
         except AccessError:
             raise request.not_found() from None
+        if not wizard or wizard.create_uid != request.env.user:
+            raise request.not_found()
         return self._support_xlsx_response(request.env, wizard.report_kind, wizard._get_options())
 
     @http.route("/my/partner/export/<string:kind>.xlsx", type="http", auth="user")

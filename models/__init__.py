@@ -2,6 +2,7 @@ from . import crm_lead
 from . import event_event
 from . import event_registration
 from . import rating_rating
+from . import rating_rating_reporting
 from . import resource_calendar_leaves
 from . import res_company
 from . import res_config_settings
@@ -27,3 +28,4 @@ from . import support_request
 from . import support_request_certification
 from . import support_request_rating
 from . import support_request_extra
+from . import support_request_reporting

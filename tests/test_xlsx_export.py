@@ -1,5 +1,8 @@
 import io
+from datetime import datetime
 from unittest.mock import patch
+
+from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -166,3 +169,68 @@ class TestXlsxExport(XlsxExportMixin, SupportCommon):
         action = wizard.action_download()
         self.assertEqual(action["url"], f"/certified_support/xlsx_export/{wizard.id}")
         self.assertEqual(wizard._get_options()["firm_id"], self.firm.id)
+
+
+@tagged("post_install", "-at_install")
+class TestReportingFields(XlsxExportMixin, SupportCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_export_data()
+
+    def test_state_date_follows_the_state(self):
+        with freeze_time("2026-03-10 09:00:00"):
+            request = self.env["support.request"].create(
+                {"partner_id": self.customer.id, "contact_id": self.customer_contact.id,
+                 "fault_id": self.fault.id}
+            )
+            self.assertEqual(request.state_date, datetime(2026, 3, 10, 9, 0))
+        with freeze_time("2026-03-11 09:00:00"):
+            request._register_request(self.customer_contact)
+            self.assertEqual(request.state, "to_schedule")
+            self.assertEqual(request.state_date, datetime(2026, 3, 11, 9, 0))
+        with freeze_time("2026-03-18 10:00:00"):
+            request.write({"description": "Νέα περιγραφή"})
+            self.assertEqual(request.state_date, datetime(2026, 3, 11, 9, 0))
+            request.invalidate_recordset(["support_days_in_state"])
+            self.assertEqual(request.support_days_in_state, 7)
+
+    def test_overdue_scheduling_is_red(self):
+        with freeze_time("2026-03-10"):
+            request = self.env["support.request"].create(
+                {"partner_id": self.customer.id, "contact_id": self.customer_contact.id,
+                 "fault_id": self.fault.id}
+            )
+            request._register_request(self.customer_contact)
+            self.assertEqual(request.state, "to_schedule")
+            request.flush_recordset()
+            self.assertEqual(request.support_kanban_color, 0)
+        # The scheduling activity is due the day the request is registered.
+        with freeze_time("2026-03-11"):
+            self.env.invalidate_all()
+            self.assertEqual(request.support_kanban_color, 1)
+        # Without the activity, more than 2 days waiting is overdue too.
+        request.activity_ids.unlink()
+        with freeze_time("2026-03-12 12:00:00"):
+            self.env.invalidate_all()
+            self.assertEqual(request.support_kanban_color, 1)
+        with freeze_time("2026-03-11 12:00:00"):
+            self.env.invalidate_all()
+            self.assertEqual(request.support_kanban_color, 0)
+        self.assertEqual(self.request.support_kanban_color, 0)  # scheduled
+
+    def test_rating_satisfaction_by_firm(self):
+        Rating = self.env["rating.rating"].sudo()
+        model = self.env["ir.model"]._get_id("support.request")
+        ratings = Rating.create([
+            {"res_model_id": model, "res_id": self.request.id, "rated_partner_id": self.technician.id,
+             "partner_id": self.customer_contact.id, "rating": score, "consumed": True}
+            for score in (5, 1)
+        ])
+        self.assertEqual(ratings.support_firm_id, self.firm)
+        self.assertEqual(ratings.mapped("support_satisfaction"), [100.0, 0.0])
+        [(firm, satisfaction)] = Rating._read_group(
+            [("id", "in", ratings.ids)], ["support_firm_id"], ["support_satisfaction:avg"]
+        )
+        self.assertEqual((firm, satisfaction), (self.firm, 50.0))

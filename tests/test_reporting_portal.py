@@ -1,0 +1,62 @@
+from odoo.tests import tagged
+
+from .common import SupportHttpCommon
+from .export_common import XlsxExportMixin
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@tagged("post_install", "-at_install")
+class TestReportingPortal(XlsxExportMixin, SupportHttpCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_export_data()
+
+    def test_firm_manager_downloads_the_firm_rows(self):
+        self.authenticate("cs_firm_manager", "cs_firm_manager")
+        page = self.url_open("/my/partner/scorecard")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("/my/partner/export/a1_register.xlsx", page.text)
+        response = self.url_open("/my/partner/export/a1_register.xlsx")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], XLSX)
+        rows = self._rows(self._open(response.content).active)
+        self.assertEqual([row[0] for row in rows[:-1]], (self.signed_form | self.filed_form).sorted("id").mapped("name"))
+        response = self.url_open("/my/partner/export/requests.xlsx")
+        numbers = {row[0] for row in self._rows(self._open(response.content).active)}
+        self.assertEqual(numbers, {self.request.name, self.other_request.name})
+        response = self.url_open("/my/partner/export/kpi.xlsx")
+        self.assertNotIn(self.second_firm.name, self._open(response.content).sheetnames)
+
+    def test_others_get_404(self):
+        for login in ("cs_customer", "cs_technician"):
+            self.authenticate(login, login)
+            for kind in ("a1_register", "requests", "kpi"):
+                response = self.url_open(f"/my/partner/export/{kind}.xlsx")
+                self.assertEqual(response.status_code, 404, (login, kind))
+        self.authenticate("cs_firm_manager", "cs_firm_manager")
+        self.assertEqual(self.url_open("/my/partner/export/other.xlsx").status_code, 404)
+
+    def test_backend_download_only_own_wizard(self):
+        wizard = self.env["support.xlsx.export"].with_user(self.user_accountant).create(
+            {"report_kind": "a1_register", "firm_id": self.second_firm.id}
+        )
+        self.authenticate("cs_accountant", "cs_accountant")
+        response = self.url_open(f"/certified_support/xlsx_export/{wizard.id}")
+        self.assertEqual(response.status_code, 200)
+        rows = self._rows(self._open(response.content).active)
+        self.assertEqual([row[0] for row in rows[:-1]], [self.second_form.name])
+        self.authenticate("cs_support", "cs_support")
+        self.assertEqual(self.url_open(f"/certified_support/xlsx_export/{wizard.id}").status_code, 404)
+        self.authenticate("cs_customer", "cs_customer")
+        self.assertEqual(self.url_open(f"/certified_support/xlsx_export/{wizard.id}").status_code, 404)
+        self.authenticate("cs_accountant", "cs_accountant")
+        self.assertEqual(self.url_open(f"/certified_support/xlsx_export/{wizard.id + 1000}").status_code, 404)
+
+    def test_reporting_views_tour(self):
+        self.start_tour(
+            "/odoo/action-certified_support.support_request_action_reporting",
+            "support_reporting_views_tour", login="cs_manager",
+        )
