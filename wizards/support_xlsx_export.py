@@ -181,7 +181,8 @@ class SupportXlsxExport(models.TransientModel):
             records = reader.browse(batch_ids)
             records.fetch(field_names)
             yield records
-            records.invalidate_recordset()
+            # Drop the batch and what it read from the cache (pending writes are flushed first).
+            self.env.invalidate_all()
 
     @api.model
     def _support_domain(self, options, date_field, state_field=None, state_key=None):

@@ -68,6 +68,20 @@ registry.category("web_tour.tours").add("support_reporting_views_tour", {
             content: "The satisfaction graph",
             trigger: ".o_graph_view .o_graph_renderer canvas",
         },
+        {
+            content: "Open the Requests menu",
+            trigger: ".o_menu_sections .dropdown-toggle:contains(Requests)",
+            run: "click",
+        },
+        {
+            content: "Open the account manager's board",
+            trigger: ".o-dropdown--menu .dropdown-item:contains(RV Requests)",
+            run: "click",
+        },
+        {
+            content: "The board of requests by state",
+            trigger: ".o_kanban_view .o_kanban_renderer",
+        },
         ...openReportingMenu("Export to Excel"),
         {
             content: "The export wizard",
