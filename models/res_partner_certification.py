@@ -460,9 +460,18 @@ class ResPartner(models.Model):
             elif code == "contract":
                 texts.append(env._("no active cooperation contract"))
             elif code == "approval":
-                states = dict(self._fields["support_proposal_state"]._description_selection(env))
+                # Code translations, loaded even while the module installs (demo data),
+                # unlike the selection's own labels.
+                states = {
+                    "none": env._("not proposed"),
+                    "proposed": env._("proposed, waiting for the decision"),
+                    "rejected": env._("rejected"),
+                }
                 texts.append(
-                    env._("not approved by the vendor (proposal: %(state)s)", state=states[params["state"]])
+                    env._(
+                        "not approved by the vendor (proposal: %(state)s)",
+                        state=states.get(params["state"], params["state"]),
+                    )
                 )
         return texts
 

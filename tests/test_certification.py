@@ -304,7 +304,7 @@ class TestCertification(SupportCommon):
         self.technician.with_user(self.user_manager).action_support_reject_certification()
         self.assertEqual(self.technician.support_proposal_state, "rejected")
         self.assertEqual(self.technician.support_proposal_decided_by_id, self.user_manager)
-        self._assert_not_certified(self.technician, "not approved by the vendor (proposal: Rejected)")
+        self._assert_not_certified(self.technician, "not approved by the vendor (proposal: rejected)")
         with self.assertRaisesRegex(UserError, "Only a proposed technician"):
             self.technician.with_user(self.user_manager).action_support_approve_certification()
 
