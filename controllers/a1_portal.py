@@ -194,7 +194,7 @@ class SupportA1Portal(SupportCustomerPortal):
         # technician of this scheduled meeting, and every line is one the customer accepted.
         try:
             with request.env.cr.savepoint():
-                a1_sudo = request.env["support.a1.form"].sudo().create(values)
+                a1_sudo = request.env["support.a1.form"].sudo().create(values)  # checked above: the assigned technician
                 a1_sudo.action_file()
         except (UserError, ValidationError) as exc:
             return self._a1_render_diary(request_sudo, form, [str(exc)])

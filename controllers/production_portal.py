@@ -77,7 +77,7 @@ class SupportProductionPortal(SupportA1Portal):
                 "errors": errors or [],
                 "message": message,
                 "priorities": dict(order_sudo._fields["priority"]._description_selection(request.env)),
-                "attachments": request.env["ir.attachment"].sudo().search(
+                "attachments": request.env["ir.attachment"].sudo().search(  # the order's files, after the access check above
                     [("res_model", "=", order_sudo._name), ("res_id", "=", order_sudo.id)], order="id"),
             },
             "my_production_orders_history", False,
@@ -124,7 +124,7 @@ class SupportProductionPortal(SupportA1Portal):
         # specification's whitelisted fields are written, and the files are linked to it.
         order_sudo.write(vals)
         if contents:
-            attachments = request.env["ir.attachment"].sudo().create([
+            attachments = request.env["ir.attachment"].sudo().create([  # portal users cannot create attachments; checked above
                 {"name": name, "raw": data, "res_model": order_sudo._name, "res_id": order_sudo.id,
                  "mimetype": "text/plain" if "svg" in (mimetype or "") else mimetype}
                 for name, data, mimetype in contents

@@ -44,12 +44,12 @@ class RatingRating(models.Model):
         and the phone wizard (both as superuser, after their own checks) write it."""
         if self.env.su:
             return
-        if any(rating.res_model == "support.request" for rating in self.sudo()):
+        if any(rating.res_model == "support.request" for rating in self.sudo()):  # read the model of ratings the user may not read
             raise AccessError(self.env._("The customer's rating of an RV request cannot be changed by staff."))
 
     def _support_rated_technicians(self):
         """The technicians rated through RV requests (their satisfaction score)."""
-        return self.sudo().filtered(lambda r: r.res_model == "support.request").rated_partner_id
+        return self.sudo().filtered(lambda r: r.res_model == "support.request").rated_partner_id  # technicians whose score a rating changes
 
     def _support_update_rated_technicians(self):
         self.filtered("consumed")._support_rated_technicians()._support_update_certification()

@@ -22,7 +22,7 @@ class ResourceCalendarLeaves(models.Model):
             years = [this_year, this_year + 1]
         tz = pytz.timezone(GREEK_TZ)
         greek = holidays.Greece(years=list(years))
-        Leaves = self.sudo()
+        Leaves = self.sudo()  # public holidays are company-wide data
         created = Leaves
         for company in self.env["res.company"].sudo().search([]):
             existing = Leaves.search(

@@ -235,7 +235,7 @@ class SupportA1Form(models.Model):
             pdf = self.env["ir.actions.report"].sudo()._render_qweb_pdf(
                 "certified_support.action_report_support_a1_form", self.ids
             )[0]
-        attachment = self.env["ir.attachment"].sudo().create(
+        attachment = self.env["ir.attachment"].sudo().create(  # the signed PDF is evidence kept by the system
             {
                 "name": self.env._("%s - signed.pdf", self._get_report_base_filename()),
                 "raw": pdf,

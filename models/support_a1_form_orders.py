@@ -44,7 +44,7 @@ class SupportA1Form(models.Model):
 
     @api.depends("firm_id")
     def _compute_firm_company_id(self):
-        companies = self.env["res.company"].sudo().search([("partner_id", "in", self.firm_id.ids)])
+        companies = self.env["res.company"].sudo().search([("partner_id", "in", self.firm_id.ids)])  # which firm is a company of this database
         by_partner = {company.partner_id: company for company in companies}
         for form in self:
             form.firm_company_id = by_partner.get(form.firm_id, False)
@@ -74,7 +74,7 @@ class SupportA1Form(models.Model):
         # checked by the caller. The orders and the notice are the system's, not the signer's.
         forms = self.sudo()
         accepted = forms.recommendation_ids.filtered(lambda r: r.accepted == "yes")
-        existing = self.env["support.production.order"].sudo().search(
+        existing = self.env["support.production.order"].sudo().search(  # system records, see above
             [("recommendation_id", "in", accepted.ids)]
         ).recommendation_id
         to_order = accepted.filtered(lambda r: r.kind in ORDER_KINDS) - existing
@@ -109,7 +109,7 @@ class SupportA1Form(models.Model):
         """The portal users who manage the technician's firm."""
         self.ensure_one()
         group = self.env.ref("certified_support.group_support_firm_manager")
-        return group.sudo().all_user_ids.filtered(
+        return group.sudo().all_user_ids.filtered(  # who manages the firm, for the notice
             lambda u: u.active and u.partner_id.commercial_partner_id == self.firm_id
         )
 
@@ -119,7 +119,7 @@ class SupportA1Form(models.Model):
             managers = form._get_firm_managers()
             if not managers:
                 continue
-            template.sudo().send_mail(
+            template.sudo().send_mail(  # a system notice to the firm's managers
                 form.id,
                 email_values={"recipient_ids": [Command.link(p.id) for p in managers.partner_id]},
             )

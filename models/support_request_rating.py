@@ -97,13 +97,13 @@ class SupportRequest(models.Model):
         if self.state in ("done", "to_close_by_phone"):
             self.sudo().write({"state": "closed"})  # the customer's rating closes the request
             self.sudo().activity_unlink(["certified_support.mail_activity_close_by_phone"])
-        template = self.env.ref("certified_support.mail_template_request_rated").sudo()
+        template = self.env.ref("certified_support.mail_template_request_rated").sudo()  # customers may not read mail templates
         if self.user_id and rating.support_source != "phone":  # by phone, the manager gave it
             template.with_context(support_rating_id=rating.id).send_mail(self.id)
 
     def _support_last_rating(self):
         self.ensure_one()
-        return self.env["rating.rating"].sudo().search(
+        return self.env["rating.rating"].sudo().search(  # the rating, whoever asks (customer or staff)
             [("res_model", "=", self._name), ("res_id", "=", self.id), ("consumed", "=", True)],
             order="write_date desc, id desc", limit=1,
         )
@@ -136,7 +136,7 @@ class SupportRequest(models.Model):
                         date=fields.Datetime.to_string(last),
                     )
                 )
-        self.sudo().write({"support_rating_reminder_date": now})
+        self.sudo().write({"support_rating_reminder_date": now})  # technicians cannot write requests; checked above
         self._support_send_rating_request()
 
     # ------------------------------------------------------------------
@@ -171,7 +171,7 @@ class SupportRequest(models.Model):
         holds are skipped; a request is escalated once, since it leaves the 'done' state."""
         batch_size = batch_size or ESCALATION_BATCH_SIZE
         now = fields.Datetime.now()
-        Request = self.sudo()
+        Request = self.sudo()  # a system cron over every company
         for company in self.env["res.company"].sudo().search([]):
             calendar = company.resource_calendar_id
             cutoff = self._support_escalation_cutoff(calendar, now) if calendar else None

@@ -85,7 +85,7 @@ class SupportRequestClosePhone(models.TransientModel):
                 "is_internal": False,
             }
         )
-        request.sudo().rating_apply(
+        request.sudo().rating_apply(  # ratings are written only here and by the token
             int(self.rating),
             rating=rating,
             feedback=self.env._(

@@ -169,7 +169,7 @@ class SupportXlsxExport(models.TransientModel):
         managers are portal users who may not read the customers' names or the invoices:
         their rows (found under their firm's rules) are then read as superuser."""
         if self.env.user._is_portal():
-            return self.env[model].sudo()
+            return self.env[model].sudo()  # rows already restricted by the firm's rules
         return self.env[model]
 
     @api.model
@@ -252,7 +252,7 @@ class SupportXlsxExport(models.TransientModel):
             for form in forms:
                 row += 1
                 invoice_numbers = [form.external_invoice_ref] if form.external_invoice_ref else []
-                invoice_numbers += form.invoice_ids.sudo().filtered(lambda m: m.state != "cancel").mapped("name")
+                invoice_numbers += form.invoice_ids.sudo().filtered(lambda m: m.state != "cancel").mapped("name")  # invoice numbers of the forms found above
                 for key in ("duration", "amount_untaxed", "amount_tax", "amount_total"):
                     totals[key] += form[key]
                 self._support_write_row(sheet, row, [
