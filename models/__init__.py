@@ -12,6 +12,7 @@ from . import support_priced_line
 from . import support_acceptance
 from . import support_acceptance_line
 from . import support_a1_form
+from . import support_a1_form_part
 from . import support_a1_form_rating
 from . import support_a1_form_line
 from . import support_a1_form_orders

@@ -6,7 +6,7 @@ class SupportA1FormLine(models.Model):
     """A service given during the meeting: only what the customer accepted."""
 
     _name = "support.a1.form.line"
-    _inherit = ["support.priced.line"]
+    _inherit = ["support.priced.line", "support.a1.form.part"]
     _description = "A1 Form Service"
     _order = "a1_form_id, sequence, id"
     _check_company_auto = True
@@ -38,17 +38,3 @@ class SupportA1FormLine(models.Model):
                         request=line.a1_form_id.request_id.name,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        forms = self.env["support.a1.form"].browse([vals.get("a1_form_id") for vals in vals_list if vals.get("a1_form_id")])
-        forms._check_not_signed()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.a1_form_id._check_not_signed()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_if_not_signed(self):
-        self.a1_form_id._check_not_signed()

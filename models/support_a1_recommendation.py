@@ -1,10 +1,11 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class SupportA1Recommendation(models.Model):
     """What the technician recommends beyond the meeting; the customer accepts it or not."""
 
     _name = "support.a1.recommendation"
+    _inherit = ["support.a1.form.part"]
     _description = "A1 Form Recommendation"
     _order = "a1_form_id, sequence, id"
 
@@ -33,17 +34,3 @@ class SupportA1Recommendation(models.Model):
     _cost_positive = models.Constraint(
         "CHECK (estimated_cost >= 0)", "The estimated cost of a recommendation cannot be negative."
     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        forms = self.env["support.a1.form"].browse([vals.get("a1_form_id") for vals in vals_list if vals.get("a1_form_id")])
-        forms._check_not_signed()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.a1_form_id._check_not_signed()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_if_not_signed(self):
-        self.a1_form_id._check_not_signed()
