@@ -210,7 +210,8 @@ class SupportRequest(models.Model):
 
         Stores the acceptance, tells the account manager and applies the contract gate.
         """
-        self.env["support.acceptance"].create(
+        # The acceptance is its own evidence: no "created" note in its chatter.
+        self.env["support.acceptance"].with_context(mail_create_nolog=True).create(
             [request._prepare_acceptance_values(accepted_by, request.channel, ip_address) for request in self]
         )
         for request in self:
@@ -241,7 +242,8 @@ class SupportRequest(models.Model):
 
     def _set_to_schedule(self):
         self.write({"state": "to_schedule"})
-        for request in self:
+        # The account manager gets the registration e-mail: no second "assigned to you" notice.
+        for request in self.with_context(mail_activity_quick_update=True):
             request.activity_schedule(
                 "certified_support.mail_activity_to_schedule",
                 user_id=request.user_id.id or self.env.uid,

@@ -208,7 +208,8 @@ class SupportRequest(models.Model):
         for rating in pending:
             rating.access_token = rating._default_access_token()
         template = self.env.ref("certified_support.mail_template_request_close_by_phone")
-        for request in self:
+        # The account manager gets the close-by-phone e-mail: no second "assigned to you" notice.
+        for request in self.with_context(mail_activity_quick_update=True):
             request.activity_schedule(
                 "certified_support.mail_activity_close_by_phone",
                 user_id=request.user_id.id or self.env.ref("base.user_admin").id,
