@@ -24,7 +24,7 @@ class ResourceCalendarLeaves(models.Model):
         greek = holidays.Greece(years=list(years))
         Leaves = self.sudo()  # public holidays are company-wide data
         created = Leaves
-        for company in self.env["res.company"].sudo().search([]):
+        for company in self.env["res.company"].sudo().search([]):  # every company's calendar
             existing = Leaves.search(
                 [
                     ("resource_id", "=", False),

@@ -78,7 +78,7 @@ class SupportA1Form(models.Model):
             [("recommendation_id", "in", accepted.ids)]
         ).recommendation_id
         to_order = accepted.filtered(lambda r: r.kind in ORDER_KINDS) - existing
-        orders = self.env["support.production.order"].sudo().create([
+        orders = self.env["support.production.order"].sudo().create([  # system records, see above
             {
                 "a1_form_id": rec.a1_form_id.id,
                 "recommendation_id": rec.id,

@@ -313,7 +313,7 @@ def orm(args):
 
                 def create():
                     with cr.savepoint():
-                        req = penv["support.request"].sudo().create(vals)
+                        req = penv["support.request"].sudo().create(vals)  # as the portal controller does
                         req._register_request(contact, "127.0.0.1")
                         penv.flush_all()
                 _r, ms, q = _timed(cr, create)
