@@ -215,8 +215,8 @@ class SupportRequest(models.Model):
                 user_id=request.user_id.id or self.env.ref("base.user_admin").id,
                 note=request._support_close_by_phone_note(),
             )
-            if request.user_id:
-                template.send_mail(request.id)
+        # One e-mail per request, rendered for the whole batch at once.
+        template.send_mail_batch(self.filtered("user_id").ids)
 
     def _support_customer_phones(self):
         """The phone numbers the account manager may call: contact, then company."""
