@@ -223,8 +223,7 @@ class SupportRequest(models.Model):
         """An e-mail, whatever the account manager's notification preference (step 4)."""
         # Portal customers register requests too: they may not read mail templates.
         template = self.env.ref("certified_support.mail_template_request_registered").sudo()
-        for request in self.filtered("user_id"):
-            template.send_mail(request.id)
+        template.send_mail_batch(self.filtered("user_id").ids)
 
     def _apply_contract_gate(self):
         """Step 2: with an active ESTES the request goes on, otherwise it waits for sales."""
@@ -257,16 +256,19 @@ class SupportRequest(models.Model):
         """Step 3: the sales team gets (or keeps) an "ESTES activation" opportunity."""
         self.write({"state": "waiting_contract"})
         Lead = self.env["crm.lead"].sudo()  # the customer's request opens a sales opportunity
+        open_leads = {}
+        for lead in Lead.search(
+            [
+                ("partner_id", "in", self.partner_id.ids),
+                ("support_estes_activation", "=", True),
+                ("type", "=", "opportunity"),
+                ("won_status", "=", "pending"),
+            ],
+            order="id",
+        ):
+            open_leads.setdefault(lead.partner_id, lead)
         for partner, requests in self.grouped("partner_id").items():
-            lead = Lead.search(
-                [
-                    ("partner_id", "=", partner.id),
-                    ("support_estes_activation", "=", True),
-                    ("type", "=", "opportunity"),
-                    ("won_status", "=", "pending"),
-                ],
-                limit=1,
-            )
+            lead = open_leads.get(partner, Lead)
             if not lead:
                 lead = Lead.create(
                     {
