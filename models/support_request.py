@@ -241,16 +241,44 @@ class SupportRequest(models.Model):
 
     def _set_to_schedule(self):
         self.write({"state": "to_schedule"})
-        # The account manager gets the registration e-mail: no second "assigned to you" notice.
-        for request in self.with_context(mail_activity_quick_update=True):
-            request.activity_schedule(
-                "certified_support.mail_activity_to_schedule",
-                user_id=request.user_id.id or self.env.uid,
-                note=self.env._(
-                    "Agree the day and hour of the meeting with %(customer)s.",
-                    customer=(request.contact_id or request.partner_id).display_name,
-                ),
-            )
+        self._support_schedule_activities(
+            "certified_support.mail_activity_to_schedule",
+            [
+                (
+                    request.user_id or self.env.user,
+                    self.env._(
+                        "Agree the day and hour of the meeting with %(customer)s.",
+                        customer=(request.contact_id or request.partner_id).display_name,
+                    ),
+                )
+                for request in self
+            ],
+        )
+
+    def _support_schedule_activities(self, act_type_xmlid, users_and_notes):
+        """``activity_schedule`` for a batch whose records each get their own user and note
+        (``users_and_notes``, in the order of ``self``): one ``create`` for all of them.
+
+        The account manager gets an e-mail from the caller: no second "assigned to you"
+        notice (``mail_activity_quick_update``)."""
+        activity_type = self.env.ref(act_type_xmlid)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        return self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": activity_type.summary,
+                    "automated": True,
+                    "note": note,
+                    "date_deadline": today,
+                    "res_model_id": model_id,
+                    "res_id": record.id,
+                    "user_id": user.id,
+                }
+                for record, (user, note) in zip(self, users_and_notes, strict=True)
+            ]
+        )
 
     def _wait_for_contract(self):
         """Step 3: the sales team gets (or keeps) an "ESTES activation" opportunity."""

@@ -198,25 +198,43 @@ class SupportRequest(models.Model):
                     break  # every candidate is locked by another run: it escalates them
 
     def _support_escalate(self):
+        """Escalate one batch, set-based: one write (tracked), the rating links renewed in
+        one flush, one activity per request created together, and one e-mail per account
+        manager listing their requests of the batch."""
         if not self:
             return
+        # Everything the notes, activities and e-mails show, read once for the batch.
+        self.fetch(["name", "user_id", "partner_id", "contact_id"])
+        (self.partner_id | self.contact_id).fetch(["name", "complete_name", "phone"])
         self.write({"state": "to_close_by_phone", "support_escalated_on": fields.Datetime.now()})
         # The customer's rating links end here: the account manager takes over by phone.
-        pending = self.env["rating.rating"].sudo().search(
-            [("res_model", "=", self._name), ("res_id", "in", self.ids), ("consumed", "=", False)]
+        pending = self.env["rating.rating"].sudo().search_fetch(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids), ("consumed", "=", False)],
+            ["access_token"],
         )
         for rating in pending:
             rating.access_token = rating._default_access_token()
+        admin = self.env.ref("base.user_admin")
+        self._support_schedule_activities(
+            "certified_support.mail_activity_close_by_phone",
+            [(request.user_id or admin, request._support_close_by_phone_note()) for request in self],
+        )
+        self._support_mail_escalations()
+
+    def _support_mail_escalations(self):
+        """One e-mail per account manager, all rendered at once, listing their requests."""
+        by_user = self.filtered("user_id").grouped("user_id")
+        if not by_user:
+            return
         template = self.env.ref("certified_support.mail_template_request_close_by_phone")
-        # The account manager gets the close-by-phone e-mail: no second "assigned to you" notice.
-        for request in self.with_context(mail_activity_quick_update=True):
-            request.activity_schedule(
-                "certified_support.mail_activity_close_by_phone",
-                user_id=request.user_id.id or self.env.ref("base.user_admin").id,
-                note=request._support_close_by_phone_note(),
-            )
-        # One e-mail per request, rendered for the whole batch at once.
-        template.send_mail_batch(self.filtered("user_id").ids)
+        template.with_context(
+            support_escalated_request_ids={user.id: requests.ids for user, requests in by_user.items()},
+        ).send_mail_batch(list(user.id for user in by_user))
+
+    def _support_escalated_requests(self, user):
+        """For the e-mail template: the requests of the batch escalated to ``user``."""
+        ids = (self.env.context.get("support_escalated_request_ids") or {}).get(user.id, [])
+        return self.browse(ids)
 
     def _support_customer_phones(self):
         """The phone numbers the account manager may call: contact, then company."""

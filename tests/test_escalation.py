@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from ..models import support_request_rating
 from .common import SupportCommon
@@ -34,7 +34,15 @@ class TestEscalation(RatingMixin, SupportCommon):
         self.assertEqual(activity.user_id, self.user_support, "for the account manager")
         self.assertIn("+30 694 1234567", activity.note, "with the contact's phone")
         self.assertIn("+30 210 1234567", activity.note, "and the company's")
-        self.assertEqual(len(self._am_mails(request, "close it by phone")), 1, "and one mail")
+        self.assertEqual(len(self._close_by_phone_mails(request)), 1, "and listed in one e-mail")
+
+    def _close_by_phone_mails(self, request, user=None):
+        user = user or self.user_support
+        return self.env["mail.mail"].search(
+            [("model", "=", "res.users"), ("res_id", "=", user.id),
+             ("recipient_ids", "in", user.partner_id.ids),
+             ("subject", "ilike", "to close by phone"), ("body_html", "ilike", request.name)]
+        )
 
     def _assert_at(self, request, not_yet, escalated):
         with freeze_time(not_yet):
@@ -150,6 +158,34 @@ class TestEscalation(RatingMixin, SupportCommon):
         with self.assertRaises(UserError):
             request.sudo().rating_apply(5, rating=pending)
         self.assertEqual(request.state, "to_close_by_phone")
+
+    def test_one_mail_per_account_manager_in_their_language(self):
+        self.env["res.lang"]._activate_lang("el_GR")
+        self.env["ir.module.module"]._load_module_terms(["certified_support"], ["el_GR"], overwrite=True)
+        greek_am = new_test_user(
+            self.env, "cs_support_el", groups="certified_support.group_support_user",
+            email="eleni@vendor.example.gr", lang="el_GR",
+        )
+        first = self._signed_request("2026-03-13 08:00:00")
+        second = self._signed_request("2026-03-13 09:00:00")
+        other = self._signed_request("2026-03-13 10:00:00")
+        other.user_id = greek_am
+        with freeze_time("2026-03-20 10:00:00"):
+            self._escalate()
+        mail = self._close_by_phone_mails(first)
+        self.assertEqual(mail, self._close_by_phone_mails(second), "both requests in one e-mail")
+        self.assertIn("Support requests to close by phone: 2", mail.subject)
+        self.assertIn("+30 694 1234567", mail.body_html, "with the phones to call")
+        self.assertNotIn(other.name, mail.body_html, "not the other manager's request")
+        greek = self.env["mail.mail"].search(
+            [("model", "=", "res.users"), ("res_id", "=", greek_am.id), ("body_html", "ilike", other.name)]
+        )
+        self.assertEqual(len(greek), 1)
+        self.assertEqual(greek.recipient_ids, greek_am.partner_id)
+        self.assertIn("Αιτήματα προς κλείσιμο τηλεφωνικά: 1", greek.subject, "in the manager's language")
+        activity = self._activities(other)
+        self.assertEqual(activity.user_id, greek_am)
+        self.assertEqual(activity.date_deadline, fields.Date.to_date("2026-03-20"))
 
     def test_cutoff_is_computed_once_per_calendar(self):
         Request = self.env["support.request"]
