@@ -16,14 +16,15 @@ class SupportAcceptance(models.Model):
     _order = "accepted_on desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(compute="_compute_name", store=True)
+    # precompute: known before the INSERT, no UPDATE right after it
+    name = fields.Char(compute="_compute_name", store=True, precompute=True)
     request_id = fields.Many2one(
         "support.request", string="Request", required=True, index=True, ondelete="restrict",
         readonly=True,
     )
-    company_id = fields.Many2one(related="request_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="request_id.company_id", store=True, index=True, precompute=True)
     partner_id = fields.Many2one(
-        related="request_id.partner_id", store=True, index=True, string="Customer"
+        related="request_id.partner_id", store=True, index=True, string="Customer", precompute=True
     )
     kind = fields.Selection(
         [("request", "RV request"), ("extra", "Extra action")], required=True, readonly=True,

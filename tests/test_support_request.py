@@ -2,7 +2,7 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -63,6 +63,28 @@ class TestSupportRequest(SupportCommon):
         self.assertIn(request.name, mail.subject)
         self.assertIn(f"/odoo/support-requests/{request.id}", mail.body_html)
         self.assertFalse(request.lead_id)
+
+    @freeze_time("2026-03-10")
+    def test_activity_is_complete_and_its_note_escaped(self):
+        """The activities are inserted in one statement: every field a create would set."""
+        self.customer_contact.name = "Γιώργος <b>Παπαδόπουλος</b>"
+        request = self._new_request()
+        activity = request.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.res_model, "support.request")
+        self.assertEqual(activity.res_name, request.name)
+        self.assertEqual(activity.date_deadline, fields.Date.to_date("2026-03-10"))
+        self.assertEqual(activity.state, "today")
+        self.assertTrue(activity.automated)
+        self.assertEqual(activity.summary, activity.activity_type_id.summary or False)
+        self.assertIn("&lt;b&gt;Παπαδόπουλος&lt;/b&gt;", activity.note, "a customer's name is text, not HTML")
+        self.assertNotIn("<b>", activity.note)
+        self.assertEqual(request.activity_user_id, self.user_support)
+        self.assertIn(self.user_support.partner_id, request.message_partner_ids, "the account manager follows it")
+        self.assertEqual(
+            self.env["mail.activity"].with_user(self.user_support).search_count([("res_id", "=", request.id)]), 1,
+            "the account manager sees it",
+        )
 
     @freeze_time("2026-03-10")
     def test_acceptance_records_what_was_accepted(self):

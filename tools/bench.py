@@ -26,7 +26,7 @@ from odoo.modules.registry import Registry
 from odoo.tools import config
 
 CUSTOMER_LOGIN = "cs_customer"  # the customer with 2,000 requests (password = login)
-N_FIRMS, N_TECHNICIANS = 40, 200
+N_FIRMS, N_TECHNICIANS, N_ACCOUNT_MANAGERS = 40, 200, 10
 CRON_TIME_BUDGET = float(os.environ.get("CS_BENCH_CRON_BUDGET", "120"))  # seconds per cron run
 
 
@@ -118,6 +118,11 @@ def gen(args):
         from odoo.tests import new_test_user
         new_test_user(env, "cs_firm_accountant", groups="certified_support.group_support_accountant",
                       company_id=firm_company.id, company_ids=[firm_company.id])
+        # the account managers: the customers' requests are spread over them
+        account_managers = S.user_support | env["res.users"].concat(*(
+            new_test_user(env, f"bench_am_{i:02d}", groups="certified_support.group_support_user")
+            for i in range(1, N_ACCOUNT_MANAGERS)
+        ))
         env.flush_all()
         t_orm = time.time() - t0
 
@@ -155,7 +160,8 @@ def gen(args):
             INSERT INTO support_request (name, company_id, partner_id, contact_id, fault_id, user_id, technician_id, firm_id,
                                          channel, location, state, description, access_token, amount_accepted,
                                          support_close_attempts, create_date, write_date, create_uid, write_uid)
-            SELECT 'BRV' || lpad(r.g::text, 7, '0'), %(company)s, r.partner_id, r.contact_id, f.id, %(am)s,
+            SELECT 'BRV' || lpad(r.g::text, 7, '0'), %(company)s, r.partner_id, r.contact_id, f.id,
+                   CASE WHEN r.g <= %(own)s THEN %(am)s ELSE (%(ams)s::int[])[1 + r.g %% %(nam)s] END,
                    CASE WHEN r.state NOT IN ('new', 'waiting_contract', 'to_schedule', 'refused') THEN t.id END,
                    CASE WHEN r.state NOT IN ('new', 'waiting_contract', 'to_schedule', 'refused') THEN t.firm_id END,
                    CASE WHEN r.g %% 3 = 0 THEN 'phone' ELSE 'portal' END, 'remote', r.state,
@@ -163,7 +169,8 @@ def gen(args):
                    f.amount_total, 0, r.created, r.created, 1, 1
               FROM b_req r JOIN b_fault f ON f.idx = r.g %% 5 JOIN b_tech t ON t.idx = r.g %% %(nt)s
              ORDER BY r.g""",
-            {"company": company.id, "am": S.user_support.id, "nt": N_TECHNICIANS})
+            {"company": company.id, "am": S.user_support.id, "ams": account_managers.ids, "nam": len(account_managers),
+             "own": n_own, "nt": N_TECHNICIANS})
         cr.execute("""
             INSERT INTO support_acceptance (request_id, company_id, partner_id, accepted_by_id, user_id, fault_id, currency_id,
                                             name, kind, channel, state, description, amount_untaxed, amount_tax, amount_total,
@@ -404,8 +411,16 @@ def cron(args):
             cr.execute("UPDATE support_request SET state = 'closed' WHERE state = 'done'")
             cr.execute("""UPDATE support_request SET state = 'done', support_signed_on = now() - interval '20 days'
                            WHERE id IN (SELECT id FROM support_request WHERE state <> 'cancelled' ORDER BY id DESC LIMIT %s)""", (n,))
+            # unrated: the rating request e-mail left one pending rating (a link) per request
             cr.execute("""DELETE FROM rating_rating WHERE res_model = 'support.request' AND res_id IN
                           (SELECT id FROM support_request WHERE state = 'done')""")
+            cr.execute("""INSERT INTO rating_rating (res_model_id, res_model, res_id, res_name, partner_id, rated_partner_id,
+                                                     access_token, consumed, rating, is_internal, create_date, write_date,
+                                                     create_uid, write_uid)
+                          SELECT (SELECT id FROM ir_model WHERE model = 'support.request'), 'support.request', r.id, r.name,
+                                 coalesce(r.contact_id, r.partner_id), r.technician_id, md5(random()::text || r.id), false, 0,
+                                 false, r.support_signed_on, r.support_signed_on, 1, 1
+                            FROM support_request r WHERE r.state = 'done'""")
             cr.commit()
             deadline = time.time() + CRON_TIME_BUDGET
             counter = {"commits": 0}
