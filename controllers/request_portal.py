@@ -4,7 +4,7 @@ import secrets
 from psycopg2 import IntegrityError
 
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import AccessError, ConcurrencyError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
@@ -13,6 +13,7 @@ from ..models.support_request import OPEN_STATES
 
 SUBMISSION_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 DESCRIPTION_MAX_LENGTH = 5000
+SUBMISSION_CONSTRAINT = "support_request_submission_uniq"  # models.Constraint _submission_uniq
 
 
 class SupportRequestPortal(CustomerPortal):
@@ -350,12 +351,13 @@ class SupportRequestPortal(CustomerPortal):
                 # installation and token were all checked above, none is taken as posted.
                 request_sudo = request.env["support.request"].sudo().create(vals)
                 request_sudo._register_request(request.env.user.partner_id, request.httprequest.remote_addr)
-        except IntegrityError:
-            # The same form submitted twice at once: the other submission created it.
-            existing = self._find_submitted_support_request(token)
-            if existing:
-                return request.redirect(existing.access_url)
-            raise
+        except IntegrityError as exc:
+            if exc.diag.constraint_name != SUBMISSION_CONSTRAINT:
+                raise
+            # The same form submitted twice at once: the other submission created the
+            # request, committed after this transaction started, so it cannot be read here.
+            # Odoo runs this submission again, which then finds it and shows it.
+            raise ConcurrencyError(f"portal support request {token} submitted twice at once") from exc
         except UserError as exc:
             return request.render(
                 "certified_support.portal_support_request_new",

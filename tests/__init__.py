@@ -20,3 +20,4 @@ from . import test_escalation
 from . import test_rating_portal
 from . import test_xlsx_export
 from . import test_reporting_portal
+from . import test_concurrency

@@ -410,7 +410,7 @@ def cron(args):
             # exactly n requests signed long ago, in 'done', unrated; every other 'done' is moved away
             cr.execute("UPDATE support_request SET state = 'closed' WHERE state = 'done'")
             cr.execute("""UPDATE support_request SET state = 'done', support_signed_on = now() - interval '20 days'
-                           WHERE id IN (SELECT id FROM support_request WHERE state <> 'cancelled' ORDER BY id DESC LIMIT %s)""", (n,))
+                           WHERE id IN (SELECT id FROM support_request ORDER BY id DESC LIMIT %s)""", (n,))
             # unrated: the rating request e-mail left one pending rating (a link) per request
             cr.execute("""DELETE FROM rating_rating WHERE res_model = 'support.request' AND res_id IN
                           (SELECT id FROM support_request WHERE state = 'done')""")

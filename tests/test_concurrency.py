@@ -1,0 +1,255 @@
+"""Reliability under concurrency and faults (issue 9), with real database transactions.
+
+The other tests run inside one transaction that is rolled back: two runs "at once" cannot
+be shown there, since a second connection sees none of their data. These tests commit a
+small data set of their own through separate connections, run two transactions against it
+at the same time (threads), and delete it at the end.
+"""
+import threading
+import uuid
+from contextlib import closing
+from unittest.mock import patch
+
+from psycopg2 import IntegrityError
+
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, tagged
+from odoo.tools import SQL
+
+from ..models import support_request_rating
+
+TIMEOUT = 30  # seconds: a test that would hang fails instead
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrency(BaseCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        cls.Request = cls.registry["support.request"]  # the model class, patched by some tests
+        cls.tag = uuid.uuid4().hex[:8]  # the committed records are this run's only
+        with cls._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True})
+            company = env.ref("base.main_company")
+            customer = env["res.partner"].create({
+                "name": f"Concurrency customer {cls.tag}", "is_company": True,
+                "email": f"cc-{cls.tag}@example.com", "phone": "+30 210 7654321",
+            })
+            product = env["product.product"].create(
+                {"name": f"Concurrency support hour {cls.tag}", "type": "service", "list_price": 36.0, "taxes_id": False}
+            )
+            fault = env["support.fault"].create({
+                "code": f"CC{cls.tag}", "name": f"Concurrency fault {cls.tag}", "company_id": company.id,
+                "line_ids": [Command.create({"product_id": product.id, "quantity": 1.0})],
+            })
+            cls.ids = {"customer": customer.id, "fault": fault.id, "company": company.id, "product": product.id,
+                       "template": product.product_tmpl_id.id,
+                       "user": env.ref("base.user_admin").id}
+            cr.commit()
+
+    @classmethod
+    def tearDownClass(cls):
+        with cls._cursor() as cr:
+            cr.execute(SQL("SELECT id FROM support_request WHERE partner_id = %s", cls.ids["customer"]))
+            request_ids = [row[0] for row in cr.fetchall()]
+            cr.execute(SQL(
+                """SELECT id FROM mail_message
+                    WHERE (model = 'support.request' AND res_id = ANY(%s))
+                       OR (model = 'res.users' AND res_id = %s AND subject ILIKE %s)""",
+                request_ids, cls.ids["user"], "%close by phone%",
+            ))
+            message_ids = [row[0] for row in cr.fetchall()]
+            cr.execute(SQL("DELETE FROM mail_mail WHERE mail_message_id = ANY(%s)", message_ids))
+            cr.execute(SQL("DELETE FROM mail_message WHERE id = ANY(%s)", message_ids))
+            for table in ("mail_activity", "rating_rating", "mail_followers"):
+                cr.execute(SQL("DELETE FROM %s WHERE res_model = 'support.request' AND res_id = ANY(%s)",
+                               SQL.identifier(table), request_ids))
+            cr.execute(SQL("DELETE FROM support_acceptance_line WHERE acceptance_id IN "
+                           "(SELECT id FROM support_acceptance WHERE request_id = ANY(%s))", request_ids))
+            cr.execute(SQL("DELETE FROM support_acceptance WHERE request_id = ANY(%s)", request_ids))
+            cr.execute(SQL("DELETE FROM support_request WHERE id = ANY(%s)", request_ids))
+            cr.execute(SQL("DELETE FROM crm_lead WHERE partner_id = %s", cls.ids["customer"]))
+            cr.execute(SQL("DELETE FROM support_fault WHERE id = %s", cls.ids["fault"]))
+            cr.execute(SQL("DELETE FROM product_product WHERE id = %s", cls.ids["product"]))
+            cr.execute(SQL("DELETE FROM product_template WHERE id = %s", cls.ids["template"]))
+            cr.execute(SQL("DELETE FROM res_partner WHERE id = %s", cls.ids["customer"]))
+            cr.commit()
+        super().tearDownClass()
+
+    @classmethod
+    def _cursor(cls):
+        return closing(cls.registry.cursor())
+
+    def _env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {})
+
+    def _run_threads(self, *targets):
+        """Run the targets at once, each in its own thread; re-raise what failed."""
+        errors = []
+
+        def run(target):
+            try:
+                target()
+            except Exception as exc:  # noqa: BLE001 - reported to the test below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(target,)) for target in targets]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(TIMEOUT)
+            self.assertFalse(thread.is_alive(), "a transaction waited forever")
+        if errors:
+            raise errors[0]
+
+    def _signed_unrated_requests(self, count):
+        """``count`` committed requests signed 20 days ago, each with its pending rating."""
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True})
+            requests = env["support.request"].create([{
+                "partner_id": self.ids["customer"], "fault_id": self.ids["fault"], "company_id": self.ids["company"],
+                "user_id": self.ids["user"], "channel": "phone", "location": "remote",
+                "description": f"Concurrency {self.tag} {index}",
+            } for index in range(count)])
+            env.flush_all()
+            cr.execute(SQL(
+                "UPDATE support_request SET state = 'done', support_signed_on = %s WHERE id = ANY(%s)",
+                fields.Datetime.subtract(fields.Datetime.now(), days=20), requests.ids,
+            ))
+            for request in requests:
+                request._rating_get_access_token()  # the rating request's link
+            cr.commit()
+            return requests.ids
+
+    def _rating_tokens(self, request_ids):
+        with self._cursor() as cr:
+            cr.execute(SQL("SELECT res_id, access_token FROM rating_rating WHERE res_model = 'support.request' "
+                           "AND res_id = ANY(%s)", request_ids))
+            return dict(cr.fetchall())
+
+    def _states(self, request_ids):
+        with self._cursor() as cr:
+            cr.execute(SQL(
+                """SELECT r.state, count(DISTINCT r.id), count(a.id)
+                     FROM support_request r
+                LEFT JOIN mail_activity a ON a.res_model = 'support.request' AND a.res_id = r.id
+                    WHERE r.id = ANY(%s) GROUP BY r.state""",
+                request_ids,
+            ))
+            return {state: (requests, activities) for state, requests, activities in cr.fetchall()}
+
+    # ------------------------------------------------------------------
+    # The escalation cron
+    # ------------------------------------------------------------------
+
+    def test_two_cron_runs_at_once_escalate_each_request_once(self):
+        request_ids = self._signed_unrated_requests(6)
+        first_holds_its_batch = threading.Event()
+        second_done = threading.Event()
+        original = self.Request._support_escalate
+
+        def escalate(records):
+            if threading.current_thread().name == "first":
+                first_holds_its_batch.set()  # its rows are locked, not committed yet
+                assert second_done.wait(TIMEOUT), "the second run did not finish"
+            return original(records)
+
+        def run(name, wait_for=None):
+            def target():
+                threading.current_thread().name = name
+                if wait_for:
+                    assert wait_for.wait(TIMEOUT), "the first run did not start"
+                with self._cursor() as cr:
+                    self._env(cr)["support.request"]._cron_escalate_unrated(batch_size=4)
+                    cr.commit()
+                if name == "second":
+                    second_done.set()
+            return target
+
+        with patch.object(self.Request, "_support_escalate", escalate):
+            self._run_threads(run("first"), run("second", wait_for=first_holds_its_batch))
+        self.assertEqual(self._states(request_ids), {"to_close_by_phone": (6, 6)},
+                         "every request escalated, with one activity each")
+
+    def test_killed_cron_leaves_no_half_escalated_request_and_the_next_run_finishes(self):
+        request_ids = self._signed_unrated_requests(5)
+        tokens_before = self._rating_tokens(request_ids)
+        calls = []
+        original_activities = self.Request._support_schedule_activities
+
+        def killed_in_second_batch(records, *args, **kwargs):
+            calls.append(len(records))
+            activities = original_activities(records, *args, **kwargs)
+            if len(calls) == 2:
+                # the process dies after the state, the links and the activities of its
+                # second batch, before the e-mail and the commit
+                raise SystemExit("killed")
+            return activities
+
+        with patch.object(self.Request, "_support_schedule_activities", killed_in_second_batch), \
+                patch.object(support_request_rating, "ESCALATION_BATCH_SIZE", 2), \
+                self._cursor() as cr:
+            with self.assertRaises(SystemExit):
+                self._env(cr)["support.request"]._cron_escalate_unrated()
+            # the connection is lost: the uncommitted batch is rolled back
+        self.assertEqual(self._states(request_ids), {"to_close_by_phone": (2, 2), "done": (3, 0)},
+                         "the committed batch is whole, the killed one left no trace")
+        with self._cursor() as cr:
+            cr.execute(SQL("""SELECT count(*) FROM rating_rating WHERE res_model = 'support.request'
+                              AND res_id = ANY(%s) AND consumed IS NOT TRUE""", request_ids))
+            self.assertEqual(cr.fetchone()[0], 5, "one pending rating each, none lost")
+        tokens_after = self._rating_tokens(request_ids)
+        renewed = {res_id for res_id in request_ids if tokens_after[res_id] != tokens_before[res_id]}
+        self.assertEqual(len(renewed), 2, "the links of the committed batch only are dead")
+        with self._cursor() as cr:
+            self._env(cr)["support.request"]._cron_escalate_unrated()
+            cr.commit()
+        self.assertEqual(self._states(request_ids), {"to_close_by_phone": (5, 5)}, "the next run finishes")
+
+    # ------------------------------------------------------------------
+    # The portal form submitted twice at once
+    # ------------------------------------------------------------------
+
+    def test_same_form_submitted_twice_at_once_makes_one_request(self):
+        """The portal controller retries the losing submission (ConcurrencyError) on exactly
+        this unique violation; run again, it finds the request (test_portal_request)."""
+        token = f"cc-{self.tag}-" + "x" * 24
+        first_inserted = threading.Event()
+        results = {}
+
+        def submit(name):
+            def target():
+                with self._cursor() as cr:
+                    env = self._env(cr)
+                    if name == "second":
+                        assert first_inserted.wait(TIMEOUT)
+                    try:
+                        with cr.savepoint():
+                            request = env["support.request"].create({
+                                "partner_id": self.ids["customer"], "fault_id": self.ids["fault"],
+                                "company_id": self.ids["company"], "channel": "portal", "location": "remote",
+                                "description": f"Submitted twice {self.tag}", "submission_token": token,
+                            })
+                            if name == "first":
+                                first_inserted.set()
+                                cr.execute("SELECT pg_sleep(0.5)")  # the second one waits on the index
+                            request._register_request(env["res.partner"].browse(self.ids["customer"]))
+                            env.flush_all()
+                        cr.commit()
+                        results[name] = request.id
+                    except IntegrityError as exc:
+                        results[name] = exc.diag.constraint_name
+            return target
+
+        self._run_threads(submit("first"), submit("second"))
+        self.assertIsInstance(results["first"], int)
+        self.assertEqual(results["second"], "support_request_submission_uniq",
+                         "the second INSERT waited for the first transaction, then was refused")
+        with self._cursor() as cr:
+            cr.execute(SQL("""SELECT count(DISTINCT r.id), count(a.id) FROM support_request r
+                               LEFT JOIN support_acceptance a ON a.request_id = r.id
+                              WHERE r.submission_token = %s""", token))
+            self.assertEqual(cr.fetchone(), (1, 1), "one request, one cost acceptance")
