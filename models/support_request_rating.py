@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 ESCALATION_WORKING_DAYS = 3
-ESCALATION_BATCH_SIZE = 5000
+ESCALATION_BATCH_SIZE = 10000
 REMINDER_INTERVAL = timedelta(days=1)
 
 
@@ -279,7 +279,7 @@ class SupportRequest(models.Model):
         return self.env._(
             "No rating from %(customer)s 3 working days after the A1 Form was signed. "
             "Call and ask for their satisfaction: %(phones)s",
-            customer=self._rating_get_partner().display_name,
+            customer=self._rating_get_partner().complete_name,  # stored: no display name to compute
             phones=", ".join(phones) or self.env._("no phone number on file"),
         )
 
