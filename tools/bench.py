@@ -442,7 +442,7 @@ def cron(args):
                 IrCron._commit_progress = original
             cr.execute("SELECT count(*) FROM support_request WHERE support_escalated_on >= %s", (datetime.utcnow() - timedelta(seconds=elapsed + 5),))
             done = cr.fetchone()[0]
-            entry = {"requests": n, "escalated": done, "s": round(elapsed, 1), "queries": queries,
+            entry = {"requests": n, "escalated": done, "s": round(elapsed, 2), "queries": queries,
                      "complete": done >= n}
             if done and done < n:
                 entry["extrapolated_s"] = round(elapsed * n / done, 0)
@@ -622,7 +622,7 @@ def report(args):
         row(f"Escalation cron, {int(n):,} signed-unrated", fig, target, s_total < 10 * int(n) / 100000)
     if len(rates) >= 2:
         row("  escalation: ms per request, small vs large set",
-            f"{rates[0][1]:.1f} ms at {rates[0][0]:,} -> {rates[-1][1]:.1f} ms at {rates[-1][0]:,}",
+            f"{rates[0][1]:.2f} ms at {rates[0][0]:,} -> {rates[-1][1]:.2f} ms at {rates[-1][0]:,}",
             "linear (constant per request)", rates[-1][1] <= rates[0][1] * 1.25)
     inv = o.get("invoicing")
     if inv:
