@@ -25,7 +25,8 @@ class SupportRequest(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True,
+        # indexed by _partner_state_idx (partner_id, id DESC), which serves the portal list too
+        "res.partner", string="Customer", required=True, tracking=True,
         check_company=True, domain="[('is_company', '=', True)]",
         help="The customer company (commercial entity).",
     )
@@ -300,7 +301,7 @@ class SupportRequest(models.Model):
             uid=self.env.uid,
             now=fields.Datetime.now(),
             res_ids=self.ids,
-            res_names=[record.display_name for record in self],
+            res_names=self.mapped("name"),  # a request's display name is its number
             notes=[str(Markup("<p>%s</p>") % note) for _user, note in users_and_notes],
             user_ids=[user.id for user in users],
             user_tzs=[user.tz or None for user in users],

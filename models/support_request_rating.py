@@ -27,8 +27,8 @@ class SupportRequest(models.Model):
     # A new request has no rating: 0 before the INSERT instead of a query and an UPDATE after.
     rating_last_value = fields.Float(compute="_compute_rating_last_value", store=True, precompute=True)
     support_signed_on = fields.Datetime(
+        # searched with state 'done' only: _state_signed_idx is its index
         string="A1 Form signed on", compute="_compute_support_signed_on", store=True,
-        index="btree_not_null",
         help="When the customer signed the request's latest A1 Form: the 3 working days to rate start then.",
     )
     support_rating_reminder_date = fields.Datetime(
@@ -192,8 +192,7 @@ class SupportRequest(models.Model):
                     break
                 locked = candidates.try_lock_for_update()
                 # A concurrent run (or a user) may have moved them meanwhile: read them again.
-                locked.invalidate_recordset(["state"])
-                batch = locked.filtered(lambda r: r.state == "done")
+                batch = Request.search([("id", "in", locked.ids), ("state", "=", "done")], order="id")
                 batch._support_escalate()
                 remaining = max(0, remaining - len(batch))
                 if self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining) <= 0:
