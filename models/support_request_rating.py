@@ -9,6 +9,7 @@ from odoo.tools import SQL
 
 ESCALATION_WORKING_DAYS = 3
 ESCALATION_BATCH_SIZE = 10000
+ESCALATION_MAIL_ROWS = 50  # requests listed in an account manager's e-mail, the rest counted
 REMINDER_INTERVAL = timedelta(days=1)
 
 
@@ -254,14 +255,17 @@ class SupportRequest(models.Model):
         if not by_user:
             return
         template = self.env.ref("certified_support.mail_template_request_close_by_phone")
-        template.with_context(
-            support_escalated_request_ids={user.id: requests.ids for user, requests in by_user.items()},
-        ).send_mail_batch(list(user.id for user in by_user))
+        # The context is copied and hashed by every environment the rendering opens: it
+        # carries only what an e-mail shows (how many, and the first ones), not every id.
+        template.with_context(support_escalation_digest={
+            user.id: (len(requests), tuple(requests[:ESCALATION_MAIL_ROWS].ids)) for user, requests in by_user.items()
+        }).send_mail_batch(list(user.id for user in by_user))
 
-    def _support_escalated_requests(self, user):
-        """For the e-mail template: the requests of the batch escalated to ``user``."""
-        ids = (self.env.context.get("support_escalated_request_ids") or {}).get(user.id, [])
-        return self.browse(ids)
+    def _support_escalation_digest(self, user):
+        """For the e-mail template: how many requests of the batch came to ``user``, and the
+        first of them (``ESCALATION_MAIL_ROWS``) to list."""
+        count, ids = (self.env.context.get("support_escalation_digest") or {}).get(user.id, (0, ()))
+        return count, self.browse(ids)
 
     def _support_customer_phones(self):
         """The phone numbers the account manager may call: contact, then company."""

@@ -187,6 +187,18 @@ class TestEscalation(RatingMixin, SupportCommon):
         self.assertEqual(activity.user_id, greek_am)
         self.assertEqual(activity.date_deadline, fields.Date.to_date("2026-03-20"))
 
+    def test_long_list_is_cut_and_counted(self):
+        first = self._signed_request("2026-03-13 08:00:00")
+        second = self._signed_request("2026-03-13 09:00:00")
+        with patch.object(support_request_rating, "ESCALATION_MAIL_ROWS", 1), freeze_time("2026-03-20 10:00:00"):
+            self._escalate()
+        mail = self._close_by_phone_mails(first)
+        self.assertEqual(len(mail), 1)
+        self.assertIn("Support requests to close by phone: 2", mail.subject, "the subject counts them all")
+        self.assertNotIn(second.name, mail.body_html, "the list stops at ESCALATION_MAIL_ROWS")
+        self.assertIn("and 1 more", mail.body_html)
+        self.assertEqual(len(self._activities(first | second)), 2, "both have their activity")
+
     def test_cutoff_is_computed_once_per_calendar(self):
         Request = self.env["support.request"]
         # Monday 23 March 2026 10:00 Athens: Wed 18, Thu 19, Fri 20 are the last 3 whole working days.
