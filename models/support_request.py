@@ -247,11 +247,13 @@ class SupportRequest(models.Model):
 
     def _set_to_schedule(self):
         self.write({"state": "to_schedule"})
+        # Without an account manager: the staff member on the phone, or (from the portal) the admin.
+        fallback = self.env.ref("base.user_admin") if self.env.user.share else self.env.user
         self._support_schedule_activities(
             "certified_support.mail_activity_to_schedule",
             [
                 (
-                    request.user_id or self.env.user,
+                    request.user_id or fallback,
                     self.env._(
                         "Agree the day and hour of the meeting with %(customer)s.",
                         customer=(request.contact_id or request.partner_id).display_name,

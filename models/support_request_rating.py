@@ -202,8 +202,8 @@ class SupportRequest(models.Model):
                     break  # every candidate is locked by another run: it escalates them
 
     def _support_escalate(self):
-        """Escalate one batch, set-based: one write (tracked), the rating links renewed in
-        one flush, one activity per request created together, and one e-mail per account
+        """Escalate one batch, set-based: one write of the state, the rating links renewed in
+        one UPDATE, one activity per request inserted together, and one e-mail per account
         manager listing their requests of the batch."""
         if not self:
             return

@@ -87,6 +87,21 @@ class TestSupportRequest(SupportCommon):
         )
 
     @freeze_time("2026-03-10")
+    def test_activity_of_a_customer_without_account_manager(self):
+        self.customer.user_id = False
+        # From the portal (as the controller does: the customer's user, in sudo): the admin.
+        request = self.env(user=self.user_customer)["support.request"].sudo().create({
+            "partner_id": self.customer.id, "contact_id": self.customer_contact.id, "fault_id": self.fault.id,
+            "channel": "portal", "description": "Δεν τυπώνει τιμολόγια.",
+        })
+        request._register_request(self.customer_contact)
+        self.assertFalse(request.user_id)
+        self.assertEqual(request.activity_ids.user_id, self.env.ref("base.user_admin"), "not the portal user")
+        # By phone: the staff member who took the call.
+        phone = self._new_request()
+        self.assertEqual(phone.activity_ids.user_id, self.user_support)
+
+    @freeze_time("2026-03-10")
     def test_acceptance_records_what_was_accepted(self):
         request = self._new_request(channel="phone")
         acceptance = request.acceptance_ids
