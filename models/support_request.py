@@ -249,19 +249,14 @@ class SupportRequest(models.Model):
         self.write({"state": "to_schedule"})
         # Without an account manager: the staff member on the phone, or (from the portal) the admin.
         fallback = self.env.ref("base.user_admin") if self.env.user.share else self.env.user
-        self._support_schedule_activities(
-            "certified_support.mail_activity_to_schedule",
-            [
-                (
-                    request.user_id or fallback,
-                    self.env._(
-                        "Agree the day and hour of the meeting with %(customer)s.",
-                        customer=(request.contact_id or request.partner_id).display_name,
-                    ),
-                )
-                for request in self
-            ],
-        )
+        users_and_notes = []
+        for request in self:
+            user = request.user_id or fallback
+            users_and_notes.append((user, request.with_context(lang=user.lang).env._(  # the assignee's language
+                "Agree the day and hour of the meeting with %(customer)s.",
+                customer=(request.contact_id or request.partner_id).display_name,
+            )))
+        self._support_schedule_activities("certified_support.mail_activity_to_schedule", users_and_notes)
 
     def _support_schedule_activities(self, act_type_xmlid, users_and_notes):
         """``activity_schedule`` for a batch whose records each get their own user and
@@ -282,23 +277,27 @@ class SupportRequest(models.Model):
             self.env["ir.model.data"]._xmlid_to_res_id(act_type_xmlid)
         )
         users = [user for user, _note in users_and_notes]
-        self.env["res.users"].union(*users).fetch(["tz"])
+        self.env["res.users"].union(*users).fetch(["tz", "lang"])
+        # the type's summary in each assignee's language, as their note
+        summaries = {
+            lang: activity_type.with_context(lang=lang).summary or None for lang in {user.lang for user in users}
+        }
         Activity.flush_model()
         self.env.cr.execute(SQL(
             """INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id,
                                           summary, note, date_deadline, user_id, user_tz, automated, active,
                                           create_uid, create_date, write_uid, write_date)
                SELECT %(model_id)s, %(model)s, rows.res_id, rows.res_name, %(type_id)s,
-                      %(summary)s, rows.note, %(today)s, rows.user_id, rows.user_tz, TRUE, TRUE,
+                      rows.summary, rows.note, %(today)s, rows.user_id, rows.user_tz, TRUE, TRUE,
                       %(uid)s, %(now)s, %(uid)s, %(now)s
-                 FROM unnest(%(res_ids)s::int[], %(res_names)s::varchar[], %(notes)s::text[],
-                             %(user_ids)s::int[], %(user_tzs)s::varchar[])
-                      AS rows(res_id, res_name, note, user_id, user_tz)
+                 FROM unnest(%(res_ids)s::int[], %(res_names)s::varchar[], %(summaries)s::varchar[],
+                             %(notes)s::text[], %(user_ids)s::int[], %(user_tzs)s::varchar[])
+                      AS rows(res_id, res_name, summary, note, user_id, user_tz)
             RETURNING id""",
             model_id=self.env["ir.model"]._get_id(self._name),
             model=self._name,
             type_id=activity_type.id,
-            summary=activity_type.summary or None,
+            summaries=[summaries[user.lang] for user in users],
             today=fields.Date.context_today(self),
             uid=self.env.uid,
             now=fields.Datetime.now(),

@@ -217,15 +217,16 @@ class SupportRequest(models.Model):
         )
         self._support_renew_rating_tokens()
         admin = self.env.ref("base.user_admin")
-        notes = {}  # a customer has many requests: one note per contact and company
+        # In the account manager's language; a customer has many requests: one note each.
+        notes = {}
+        users_and_notes = []
         for request in self:
-            key = (request.contact_id, request.partner_id)
+            user = request.user_id or admin
+            key = (request.contact_id, request.partner_id, user.lang)
             if key not in notes:
-                notes[key] = request._support_close_by_phone_note()
-        self._support_schedule_activities(
-            "certified_support.mail_activity_close_by_phone",
-            [(request.user_id or admin, notes[request.contact_id, request.partner_id]) for request in self],
-        )
+                notes[key] = request.with_context(lang=user.lang)._support_close_by_phone_note()
+            users_and_notes.append((user, notes[key]))
+        self._support_schedule_activities("certified_support.mail_activity_close_by_phone", users_and_notes)
         self._support_mail_escalations()
 
     def _support_renew_rating_tokens(self):

@@ -185,6 +185,10 @@ class TestEscalation(RatingMixin, SupportCommon):
         self.assertIn("Αιτήματα προς κλείσιμο τηλεφωνικά: 1", greek.subject, "in the manager's language")
         activity = self._activities(other)
         self.assertEqual(activity.user_id, greek_am)
+        self.assertIn("Καμία αξιολόγηση", activity.note, "the activity's note in the manager's language too")
+        self.assertEqual(activity.summary, activity.activity_type_id.with_context(lang="el_GR").summary)
+        self.assertNotEqual(activity.summary, self._activities(first).summary, "and its summary")
+        self.assertIn("No rating from", self._activities(first).note)
         self.assertEqual(activity.date_deadline, fields.Date.to_date("2026-03-20"))
 
     def test_long_list_is_cut_and_counted(self):
