@@ -13,6 +13,7 @@ from unittest.mock import patch
 from psycopg2 import IntegrityError
 
 from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.exceptions import UserError
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name, tagged
 from odoo.tools import SQL
@@ -62,11 +63,26 @@ class TestConcurrency(BaseCase):
                 request_ids, cls.ids["user"], "%close by phone%",
             ))
             message_ids = [row[0] for row in cr.fetchall()]
+            cr.execute(SQL("SELECT id FROM support_a1_form WHERE request_id = ANY(%s)", request_ids))
+            form_ids = [row[0] for row in cr.fetchall()]
+            cr.execute(SQL("SELECT id FROM account_move WHERE a1_form_id = ANY(%s)", form_ids))
+            move_ids = [row[0] for row in cr.fetchall()]
+            cr.execute(SQL(
+                """SELECT id FROM mail_message
+                    WHERE (model = 'support.a1.form' AND res_id = ANY(%s))
+                       OR (model = 'account.move' AND res_id = ANY(%s))""",
+                form_ids, move_ids,
+            ))
+            message_ids += [row[0] for row in cr.fetchall()]
             cr.execute(SQL("DELETE FROM mail_mail WHERE mail_message_id = ANY(%s)", message_ids))
             cr.execute(SQL("DELETE FROM mail_message WHERE id = ANY(%s)", message_ids))
             for table in ("mail_activity", "rating_rating", "mail_followers"):
                 cr.execute(SQL("DELETE FROM %s WHERE res_model = 'support.request' AND res_id = ANY(%s)",
                                SQL.identifier(table), request_ids))
+            for model, ids in (("support.a1.form", form_ids), ("account.move", move_ids)):
+                cr.execute(SQL("DELETE FROM mail_followers WHERE res_model = %s AND res_id = ANY(%s)", model, ids))
+            cr.execute(SQL("DELETE FROM account_move WHERE id = ANY(%s)", move_ids))  # its lines cascade
+            cr.execute(SQL("DELETE FROM support_a1_form WHERE id = ANY(%s)", form_ids))  # its lines cascade
             cr.execute(SQL("DELETE FROM support_acceptance_line WHERE acceptance_id IN "
                            "(SELECT id FROM support_acceptance WHERE request_id = ANY(%s))", request_ids))
             cr.execute(SQL("DELETE FROM support_acceptance WHERE request_id = ANY(%s)", request_ids))
@@ -253,3 +269,85 @@ class TestConcurrency(BaseCase):
                                LEFT JOIN support_acceptance a ON a.request_id = r.id
                               WHERE r.submission_token = %s""", token))
             self.assertEqual(cr.fetchone(), (1, 1), "one request, one cost acceptance")
+
+    # ------------------------------------------------------------------
+    # Two accountants invoicing the same A1 Form
+    # ------------------------------------------------------------------
+
+    def _signed_a1_form_of_a_company_firm(self):
+        """A committed signed A1 Form, waiting for its invoice, whose firm is a company of
+        this database: the main company, with the chart of accounts Odoo gives it at install."""
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True})
+            company = env["res.company"].browse(self.ids["company"])
+            request = env["support.request"].create({
+                "partner_id": self.ids["customer"], "fault_id": self.ids["fault"], "company_id": company.id,
+                "user_id": self.ids["user"], "channel": "phone", "location": "remote",
+                "description": f"Invoiced twice {self.tag}",
+            })
+            request._register_request(env["res.partner"].browse(self.ids["customer"]))  # the accepted cost
+            env.flush_all()
+            # The visit as the technician of a firm that is this company leaves it.
+            cr.execute(SQL("UPDATE support_request SET state = 'done', firm_id = %s WHERE id = %s",
+                           company.partner_id.id, request.id))
+            request.invalidate_recordset()
+            form = env["support.a1.form"].create({"request_id": request.id})  # the accepted actions
+            env.flush_all()
+            cr.execute(SQL(
+                """UPDATE support_a1_form SET state = 'signed', signed_by = 'Concurrency', signed_how = 'scan',
+                          signed_on = now() AT TIME ZONE 'UTC', invoice_status = 'to_invoice'
+                    WHERE id = %s""", form.id,
+            ))
+            self.assertEqual(form.firm_company_id, company, "the firm is a company of this database")
+            cr.commit()
+            return form.id
+
+    def _invoice_count(self, form_id):
+        with self._cursor() as cr:
+            cr.execute(SQL("SELECT count(*), sum(amount_untaxed) FROM account_move WHERE a1_form_id = %s", form_id))
+            return cr.fetchone()
+
+    def test_two_accountants_invoicing_the_same_a1_form_make_one_invoice(self):
+        form_id = self._signed_a1_form_of_a_company_firm()
+        first_holds_the_form = threading.Event()
+        second_done = threading.Event()
+        Form = self.registry["support.a1.form"]
+        original = Form._prepare_firm_invoice_vals
+        outcomes = {}
+
+        def prepare(form):
+            if threading.current_thread().name == "first":
+                first_holds_the_form.set()  # the form is locked, its invoice not created yet
+                assert second_done.wait(TIMEOUT), "the second accountant did not finish"
+            return original(form)
+
+        def invoice(name, wait_for=None):
+            def target():
+                threading.current_thread().name = name
+                if wait_for:
+                    assert wait_for.wait(TIMEOUT), "the first accountant did not start"
+                try:
+                    with self._cursor() as cr:
+                        accountant = self.ids["user"]  # an administrator of the accounting
+                        env = api.Environment(cr, accountant, {"allowed_company_ids": [self.ids["company"]]})
+                        try:
+                            env["support.a1.form"].browse(form_id).action_create_invoices()
+                            env.flush_all()
+                            cr.commit()
+                            outcomes[name] = "invoiced"
+                        except UserError as exc:
+                            outcomes[name] = str(exc)
+                finally:
+                    if name == "second":
+                        second_done.set()
+            return target
+
+        with patch.object(Form, "_prepare_firm_invoice_vals", prepare):
+            self._run_threads(invoice("first"), invoice("second", wait_for=first_holds_the_form))
+        self.assertEqual(outcomes, {"first": "invoiced",
+                                    "second": "These A1 Forms are being invoiced by someone else."})
+        self.assertEqual(self._invoice_count(form_id), (1, 36.0), "one invoice, of the signed amount")
+        # Later, the other accountant tries again: the form is invoiced already.
+        self._run_threads(invoice("third"))
+        self.assertIn("is not a signed A1 Form waiting for its invoice", outcomes["third"])
+        self.assertEqual(self._invoice_count(form_id), (1, 36.0))
