@@ -68,6 +68,7 @@
         "demo/support_fault_demo.xml",
         "demo/support_contract_demo.xml",
         "demo/support_partner_network_demo.xml",
+        "demo/support_request_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -167,9 +167,21 @@ class SupportA1Form(models.Model):
             if not form.line_ids:
                 raise UserError(self.env._("An A1 Form needs at least one service given."))
         self.write({"state": "filed"})
-        self.request_id.filtered(lambda r: r.state in ("scheduled", "in_progress")).write({"state": "done"})
+        visited = self.request_id.filtered(lambda r: r.state in ("scheduled", "in_progress"))
+        visited.write({"state": "done"})
+        self._done_meeting_activities(visited)
         for form in self:
             form._portal_ensure_token()
+
+    def _done_meeting_activities(self, requests):
+        """The calendar gave the account manager a "Meeting" activity on each request it
+        booked; the filed A1 Form is the record of that meeting: the activity is done, with
+        the form as its feedback, and leaves the to-do list."""
+        for form in self.filtered(lambda f: f.request_id in requests):
+            request = form.request_id.sudo()  # the technician files from the portal; the activity is staff's
+            request.activity_ids.filtered(
+                lambda activity: activity.calendar_event_id and activity.calendar_event_id == request.event_id
+            ).action_feedback(feedback=self.env._("A1 Form %s filed.", form.name))
 
     def action_cancel(self):
         if self.filtered(lambda f: f.state == "signed"):

@@ -65,9 +65,16 @@ class TestA1Form(A1FormMixin, SupportCommon):
     def test_filing_moves_the_request_to_done(self):
         form = self._create_a1(file=False)
         self.assertEqual(self.request.state, "scheduled")
+        meeting = self.request.activity_ids.filtered(lambda a: a.activity_type_id.category == "meeting")
+        self.assertEqual(meeting.calendar_event_id, self.request.event_id, "the calendar's activity for the meeting")
+        self.assertEqual(meeting.user_id, self.request.user_id)
         form.action_file()
         self.assertEqual(form.state, "filed")
         self.assertEqual(self.request.state, "done")
+        self.assertFalse(self.request.activity_ids, "the meeting took place: nothing left to do on the request")
+        self.assertFalse(meeting.active, "done, kept in the history")
+        done_message = self.request.message_ids.filtered(lambda m: m.mail_activity_type_id.category == "meeting")
+        self.assertIn(f"A1 Form {form.name} filed.", done_message.body)
         with self.assertRaises(UserError):
             form.action_file()
 

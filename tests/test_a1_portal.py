@@ -52,6 +52,7 @@ class TestA1Portal(A1FormMixin, SupportHttpCommon):
         self.assertIn(f"/my/a1/{form.id}", response.url)
         self.assertEqual(form.state, "filed")
         self.assertEqual(self.request.state, "done")
+        self.assertFalse(self.request.activity_ids, "the account manager's meeting activity is done")
         self.assertAlmostEqual(form.duration, 1.75)
         self.assertEqual(str(form.date_start), "2026-03-12 08:00:00", "Athens time stored in UTC")
         self.assertEqual(form.line_ids.quantity, 2)

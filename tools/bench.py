@@ -343,6 +343,14 @@ def orm(args):
                 allowed_company_ids=accountant.company_ids.ids, tracking_disable=True)
             todo = A1.search([("invoice_status", "=", "to_invoice"), ("firm_company_id", "in", accountant.company_ids.ids)],
                              order="id")
+            if todo and "l10n_gr_edi_cls_category" in env["account.move.line"]._fields:
+                # The first invoice of a database makes l10n_gr_edi create its default myDATA
+                # classification and its XML id: done once here and committed, as in a real
+                # database (measured batches are rolled back, the registry's XML id cache is not).
+                todo[:1].action_create_invoices()
+                env.flush_all()
+                cr.commit()
+                todo = todo[1:]
             inv = {"available": len(todo)}
             for size in (10, 100, 1000):
                 if size > len(todo):
