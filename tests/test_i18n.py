@@ -30,3 +30,20 @@ class TestGreek(SupportCommon):
         contract = self._create_contract(start="2026-01-01", end="2099-12-31", state="active")
         with self.assertRaisesRegex(UserError, "Μόνο προσχέδια συμβάσεων μπορούν να ενεργοποιηθούν"):
             contract.with_env(env_el).action_activate()
+
+    def test_every_view_of_the_addon_combines_in_greek(self):
+        """Odoo applies the inherited views to each language's translated arch: an xpath that
+        looks for an English text finds nothing in Greek and the page fails to render."""
+        self.env["res.lang"]._activate_lang("el_GR")
+        self.env["ir.module.module"]._load_module_terms(["certified_support"], ["el_GR"], overwrite=True)
+        View = self.env["ir.ui.view"].with_context(lang="el_GR")
+        views = View.browse(self.env["ir.model.data"].search(
+            [("module", "=", "certified_support"), ("model", "=", "ir.ui.view")]
+        ).mapped("res_id"))
+        self.assertTrue(views)
+        for view in views:
+            root = view
+            while root.mode != "primary" and root.inherit_id:
+                root = root.inherit_id
+            with self.subTest(view=view.xml_id):
+                root._get_combined_arch()

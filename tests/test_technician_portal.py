@@ -65,6 +65,17 @@ class TestTechnicianPortal(SupportHttpCommon):
         self.assertEqual(self.url_open(f"/my/partner/requests/{self.not_assigned.id}").status_code, 404)
         self.assertEqual(self.url_open("/my/partner/requests/999999").status_code, 404)
 
+    def test_greek_technician_sees_the_partner_section_in_greek(self):
+        self.env["res.lang"]._activate_lang("el_GR")
+        self.env["ir.module.module"]._load_module_terms(["certified_support"], ["el_GR"], overwrite=True)
+        self.technician.lang = "el_GR"
+        self.authenticate("cs_technician", "cs_technician")
+        response = self.url_open("/my/partner")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Τα επόμενα ραντεβού σας", response.text)
+        self.assertIn("Τα Δελτία Α1 μου", response.text, "the A1 Forms link, added by an inherited view")
+        self.assertIn(self.assigned.name, response.text)
+
     def test_firm_manager_sees_the_firms_requests(self):
         self.authenticate("cs_firm_manager", "cs_firm_manager")
         response = self.url_open("/my/partner")
