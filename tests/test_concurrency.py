@@ -121,6 +121,35 @@ class TestConcurrency(BaseCase):
         if errors:
             raise errors[0]
 
+    def _race(self, model_class, method_name, transaction):
+        """Run ``transaction("first")`` and ``transaction("second")`` in two threads, so that
+        the second one runs while the first is held inside ``method_name`` of
+        ``model_class`` (its row locks taken, nothing committed) until the second has ended."""
+        first_holds = threading.Event()
+        second_done = threading.Event()
+        original = getattr(model_class, method_name)
+
+        def hold(records, *args, **kwargs):
+            if threading.current_thread().name == "first":
+                first_holds.set()
+                assert second_done.wait(TIMEOUT), "the second transaction did not end"
+            return original(records, *args, **kwargs)
+
+        def thread(name):
+            def target():
+                threading.current_thread().name = name
+                try:
+                    if name == "second":
+                        assert first_holds.wait(TIMEOUT), "the first transaction did not get there"
+                    transaction(name)
+                finally:
+                    if name == "second":
+                        second_done.set()
+            return target
+
+        with patch.object(model_class, method_name, hold):
+            self._run_threads(thread("first"), thread("second"))
+
     def _signed_unrated_requests(self, count):
         """``count`` committed requests signed 20 days ago, each with its pending rating."""
         with self._cursor() as cr:
@@ -163,30 +192,14 @@ class TestConcurrency(BaseCase):
 
     def test_two_cron_runs_at_once_escalate_each_request_once(self):
         request_ids = self._signed_unrated_requests(6)
-        first_holds_its_batch = threading.Event()
-        second_done = threading.Event()
-        original = self.Request._support_escalate
 
-        def escalate(records):
-            if threading.current_thread().name == "first":
-                first_holds_its_batch.set()  # its rows are locked, not committed yet
-                assert second_done.wait(TIMEOUT), "the second run did not finish"
-            return original(records)
+        def run_cron(_name):
+            with self._cursor() as cr:
+                self._env(cr)["support.request"]._cron_escalate_unrated(batch_size=4)
+                cr.commit()
 
-        def run(name, wait_for=None):
-            def target():
-                threading.current_thread().name = name
-                if wait_for:
-                    assert wait_for.wait(TIMEOUT), "the first run did not start"
-                with self._cursor() as cr:
-                    self._env(cr)["support.request"]._cron_escalate_unrated(batch_size=4)
-                    cr.commit()
-                if name == "second":
-                    second_done.set()
-            return target
-
-        with patch.object(self.Request, "_support_escalate", escalate):
-            self._run_threads(run("first"), run("second", wait_for=first_holds_its_batch))
+        # the second run comes while the first holds its first batch
+        self._race(self.Request, "_support_escalate", run_cron)
         self.assertEqual(self._states(request_ids), {"to_close_by_phone": (6, 6)},
                          "every request escalated, with one activity each")
 
@@ -309,45 +322,26 @@ class TestConcurrency(BaseCase):
 
     def test_two_accountants_invoicing_the_same_a1_form_make_one_invoice(self):
         form_id = self._signed_a1_form_of_a_company_firm()
-        first_holds_the_form = threading.Event()
-        second_done = threading.Event()
-        Form = self.registry["support.a1.form"]
-        original = Form._prepare_firm_invoice_vals
         outcomes = {}
 
-        def prepare(form):
-            if threading.current_thread().name == "first":
-                first_holds_the_form.set()  # the form is locked, its invoice not created yet
-                assert second_done.wait(TIMEOUT), "the second accountant did not finish"
-            return original(form)
-
-        def invoice(name, wait_for=None):
-            def target():
-                threading.current_thread().name = name
-                if wait_for:
-                    assert wait_for.wait(TIMEOUT), "the first accountant did not start"
+        def invoice(name):
+            with self._cursor() as cr:
+                accountant = self.ids["user"]  # an administrator of the accounting
+                env = api.Environment(cr, accountant, {"allowed_company_ids": [self.ids["company"]]})
                 try:
-                    with self._cursor() as cr:
-                        accountant = self.ids["user"]  # an administrator of the accounting
-                        env = api.Environment(cr, accountant, {"allowed_company_ids": [self.ids["company"]]})
-                        try:
-                            env["support.a1.form"].browse(form_id).action_create_invoices()
-                            env.flush_all()
-                            cr.commit()
-                            outcomes[name] = "invoiced"
-                        except UserError as exc:
-                            outcomes[name] = str(exc)
-                finally:
-                    if name == "second":
-                        second_done.set()
-            return target
+                    env["support.a1.form"].browse(form_id).action_create_invoices()
+                    env.flush_all()
+                    cr.commit()
+                    outcomes[name] = "invoiced"
+                except UserError as exc:
+                    outcomes[name] = str(exc)
 
-        with patch.object(Form, "_prepare_firm_invoice_vals", prepare):
-            self._run_threads(invoice("first"), invoice("second", wait_for=first_holds_the_form))
+        # the second accountant comes while the first holds the form, its invoice not created yet
+        self._race(self.registry["support.a1.form"], "_prepare_firm_invoice_vals", invoice)
         self.assertEqual(outcomes, {"first": "invoiced",
                                     "second": "These A1 Forms are being invoiced by someone else."})
         self.assertEqual(self._invoice_count(form_id), (1, 36.0), "one invoice, of the signed amount")
         # Later, the other accountant tries again: the form is invoiced already.
-        self._run_threads(invoice("third"))
+        invoice("third")
         self.assertIn("is not a signed A1 Form waiting for its invoice", outcomes["third"])
         self.assertEqual(self._invoice_count(form_id), (1, 36.0))
