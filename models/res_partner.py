@@ -10,6 +10,8 @@ SUPPORT_FIRM_KINDS = [
     ("engineering", "IT technical office / computer engineers"),
 ]
 
+SUPPORT_STAFF_GROUPS = "certified_support.group_support_user,certified_support.group_support_accountant"
+
 # A Greek VAT number (ΑΦΜ): 9 digits, optionally with the EU prefix EL (or GR).
 GREEK_VAT_RE = re.compile(r"^(?:EL|GR)?(\d{9})$")
 
@@ -28,21 +30,27 @@ class ResPartner(models.Model):
         help="A contact of a partner firm who supports customers and works in the "
         "partner section of the portal.",
     )
+    # The fields that read the addon's own records are limited to the support staff: a
+    # salesperson or an invoicing user reads contacts without reaching contracts.
     support_contract_ids = fields.One2many(
-        "support.contract", "partner_id", string="ESTES contracts"
+        "support.contract",
+        "partner_id",
+        string="ESTES contracts",
+        groups=SUPPORT_STAFF_GROUPS,
     )
     support_contract_count = fields.Integer(
-        string="ESTES count", compute="_compute_support_contract_count"
+        string="ESTES count", compute="_compute_support_contract_count", groups=SUPPORT_STAFF_GROUPS
     )
     support_has_active_contract = fields.Boolean(
         string="Active ESTES",
         compute="_compute_support_has_active_contract",
         search="_search_support_has_active_contract",
+        groups=SUPPORT_STAFF_GROUPS,
         help="The customer (its commercial entity) holds an ESTES support contract "
         "that is active today.",
     )
     support_installation_ids = fields.One2many(
-        "support.installation", "partner_id", string="Installations"
+        "support.installation", "partner_id", string="Installations", groups=SUPPORT_STAFF_GROUPS
     )
     # phone_validation stores the E.164 form of the phone: indexed for the lookup by number.
     phone_sanitized = fields.Char(index="btree_not_null")
