@@ -172,6 +172,7 @@ class SupportA1Form(models.Model):
         self._done_meeting_activities(visited)
         for form in self:
             form._portal_ensure_token()
+        return True
 
     def _done_meeting_activities(self, requests):
         """The calendar gave the account manager a "Meeting" activity on each request it
@@ -187,6 +188,7 @@ class SupportA1Form(models.Model):
         if self.filtered(lambda f: f.state == "signed"):
             self._check_not_signed()
         self.write({"state": "cancelled"})
+        return True
 
     def action_correct(self):
         self.ensure_one()
@@ -213,7 +215,8 @@ class SupportA1Form(models.Model):
         }
 
     def action_print(self):
-        return self.env.ref("certified_support.action_report_support_a1_form").report_action(self)
+        # data={}: the web client treats it as no data, and an XML-RPC client cannot receive None.
+        return self.env.ref("certified_support.action_report_support_a1_form").report_action(self, data={})
 
     # ------------------------------------------------------------------
     # Signing
