@@ -216,8 +216,7 @@ class SupportRequest(models.Model):
 
         Stores the acceptance, tells the account manager and applies the contract gate.
         """
-        # The acceptance is its own evidence: no "created" note in its chatter.
-        self.env["support.acceptance"].with_context(mail_create_nolog=True).create(
+        self.env["support.acceptance"]._record(
             [request._prepare_acceptance_values(accepted_by, request.channel, ip_address) for request in self]
         )
         for request in self:
@@ -363,7 +362,11 @@ class SupportRequest(models.Model):
         return waiting
 
     def _refuse_without_contract(self):
-        """The sales team could not activate an ESTES: tell the customer in writing."""
+        """The sales team could not activate an ESTES: tell the customer in writing. The
+        accepted costs are cancelled: a refused request is not money to expect."""
+        self.acceptance_ids.filtered(lambda a: a.state == "valid")._cancel(
+            self.env._("Refused: the customer holds no active ESTES support contract.")
+        )
         self.write({"state": "refused"})
         template = self.env.ref("certified_support.mail_template_request_refused")
         for request in self:
@@ -381,6 +384,7 @@ class SupportRequest(models.Model):
         if any(request.state != "scheduled" for request in self):
             raise UserError(self.env._("Only a scheduled request can start."))
         self.state = "in_progress"
+        return True
 
     def action_open_schedule(self):
         self.ensure_one()
