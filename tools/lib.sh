@@ -177,6 +177,9 @@ write_conf() {
         echo "data_dir = $CACHE/data"
         echo "http_interface = ${CS_HTTP_INTERFACE:-127.0.0.1}"
         echo "http_port = ${CS_HTTP_PORT:-8069}"
+        # Browser tours' screenshots and Chrome logs (Odoo's default, <system tmp>/odoo_tests,
+        # belongs to whoever ran tests there first: a second user's tours fail on it).
+        echo "screenshots = $CACHE/odoo_tests"
         # Odoo 19 rejects "key = False" and "db_port =": unset keys are left out.
         if [ -n "$DB_HOST" ]; then echo "db_host = $DB_HOST"; fi
         if [ -n "$DB_PORT" ]; then echo "db_port = $DB_PORT"; fi
