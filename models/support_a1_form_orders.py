@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, LockError, UserError
 from odoo.fields import Command
@@ -101,8 +103,9 @@ class SupportA1Form(models.Model):
                                 order.a1_form_id.name),
                 subtype_xmlid="mail.mt_note",
             )
-        hardware = accepted.filtered(lambda r: r.kind == "hardware")
-        hardware.a1_form_id._send_hardware_notice()
+        forms._send_hardware_notice()
+        others = accepted.filtered(lambda r: r.kind not in ORDER_KINDS + ("hardware",))
+        forms._schedule_recommendation_activities(others)
         return orders
 
     def _get_firm_managers(self):
@@ -114,10 +117,16 @@ class SupportA1Form(models.Model):
         )
 
     def _send_hardware_notice(self):
+        """The firm's managers are told the accepted hardware recommendations; without a
+        manager to tell, the account manager follows them up."""
         template = self.env.ref("certified_support.mail_template_a1_hardware_notice")
         for form in self:
+            hardware = form._get_hardware_recommendations()
+            if not hardware:
+                continue
             managers = form._get_firm_managers()
             if not managers:
+                form._schedule_recommendation_activities(hardware)
                 continue
             template.sudo().send_mail(  # a system notice to the firm's managers
                 form.id,
@@ -126,6 +135,30 @@ class SupportA1Form(models.Model):
 
     def _get_hardware_recommendations(self):
         return self.recommendation_ids.filtered(lambda r: r.kind == "hardware" and r.accepted == "yes")
+
+    def _schedule_recommendation_activities(self, recommendations):
+        """Accepted recommendations no procedure takes over: a to-do for the account manager."""
+        # From the portal the customer signs; the activity is staff's: without an account manager, the admin's.
+        fallback = self.env.ref("base.user_admin") if self.env.user.share else self.env.user
+        for form in recommendations.a1_form_id:
+            user = form.request_id.user_id or fallback
+            recs = recommendations.filtered(lambda r: r.a1_form_id == form)
+            form = form.with_context(lang=user.lang)  # the assignee's language
+            items = Markup().join(
+                Markup("<li>%s (%s)</li>") % (
+                    rec.name, form.env._("estimated cost %s", rec.currency_id.format(rec.estimated_cost)),
+                )
+                for rec in recs
+            )
+            form.sudo().activity_schedule(  # the system's follow-up of the customer's acceptance
+                "certified_support.mail_activity_a1_recommendation",
+                user_id=user.id,
+                note=Markup("<p>%s</p><ul>%s</ul>") % (
+                    form.env._("%s accepted these recommendations: agree with the customer what follows.",
+                               form.partner_id.name),
+                    items,
+                ),
+            )
 
     def action_view_production_orders(self):
         return self.production_order_ids._get_records_action(name=self.env._("Production orders"))

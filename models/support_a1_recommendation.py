@@ -2,7 +2,12 @@ from odoo import fields, models
 
 
 class SupportA1Recommendation(models.Model):
-    """What the technician recommends beyond the meeting; the customer accepts it or not."""
+    """What the technician recommends beyond the meeting; the customer accepts it or not.
+
+    What follows an accepted recommendation depends on its kind (support_a1_form_orders.py):
+    a software change or a hosting extension becomes a production order (ΠΠΥ), hardware is
+    notified to the technician's firm, anything else is an activity for the account manager.
+    """
 
     _name = "support.a1.recommendation"
     _inherit = ["support.a1.form.part"]
@@ -24,6 +29,9 @@ class SupportA1Recommendation(models.Model):
             ("other", "Other"),
         ],
         required=True, default="other",
+        help="What follows when the customer accepts it: a production order for a software change or a "
+        "hosting extension, a notice to the technician's firm for hardware, an activity for the account "
+        "manager otherwise.",
     )
     estimated_cost = fields.Monetary(string="Estimated cost")
     accepted = fields.Selection(
