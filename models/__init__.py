@@ -18,6 +18,7 @@ from . import support_a1_form_line
 from . import support_a1_form_orders
 from . import support_production_order
 from . import account_move
+from . import ir_attachment
 from . import support_a1_recommendation
 from . import support_contract
 from . import support_cooperation_contract

@@ -26,6 +26,13 @@ class AccountMove(models.Model):
         "This production order is invoiced already.",
     )
 
+    def write(self, vals):
+        # Which A1 Form an invoice bills is set when it is created, for good (else the form
+        # would be "to invoice" again and the meeting billed twice).
+        if "a1_form_id" in vals and any(move.a1_form_id.id != (vals["a1_form_id"] or False) for move in self):
+            raise UserError(self.env._("The A1 Form of an invoice cannot be changed."))
+        return super().write(vals)
+
     def button_cancel(self):
         result = super().button_cancel()
         self.production_order_id._on_invoices_cancelled()

@@ -3,11 +3,25 @@ import hashlib
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-# What the customer signs: none of it changes once the form is signed.
-LOCKED_FIELDS = {
-    "request_id", "date_start", "date_end", "line_ids", "recommendation_ids", "note", "state",
-    "signature", "signed_by", "signed_on", "signed_ip", "signed_how", "signed_pdf_id",
-    "signed_pdf_sha256", "correction_of_id",
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
+# A signed A1 Form stays what the customer signed.
+LOCKED_STATES = ("signed",)
+# All that may still change on a signed A1 Form: its portal link, its followers and its to-dos.
+# What the customer signed, the evidence of the signature, the number and the invoicing are
+# written by the procedure only (see write()), whatever the role and the context.
+MUTABLE_WHEN_SIGNED = {"access_token", "message_follower_ids", "activity_ids"}
+# The evidence of the customer's signature, written by _sign() only.
+SIGNATURE_FIELDS = {
+    "signature", "signed_by", "signed_on", "signed_ip", "signed_how", "signed_pdf_id", "signed_pdf_sha256",
+}
+# Computed by the system (support_a1_form_orders.py), never written.
+SYSTEM_FIELDS = {"invoice_status", "firm_company_id"}
+# The firm's own invoice (support_a1_form_orders.py), recorded once on a signed form.
+EXTERNAL_INVOICE_FIELDS = {"external_invoice_ref", "external_invoice_date", "external_invoice_amount"}
+# The state changes write() accepts; each action checks its own conditions first.
+TRANSITIONS = {
+    ("draft", "filed"), ("draft", "cancelled"), ("filed", "cancelled"), ("filed", "signed"),
 }
 
 
@@ -117,6 +131,17 @@ class SupportA1Form(models.Model):
             if form.date_start and form.date_end and form.date_end <= form.date_start:
                 raise ValidationError(self.env._("The meeting must end after it starts."))
 
+    @api.constrains("state", "signed_on", "signed_pdf_id", "signed_pdf_sha256")
+    def _check_signature_evidence(self):
+        """A signed form carries its evidence: who and when, and the stored document with its hash."""
+        integrity = self._check_signature_integrity()
+        for form in self.filtered(lambda f: f.state in LOCKED_STATES):
+            if not (form.signed_by and form.signed_on and form.signed_how and integrity[form.id]):
+                raise ValidationError(self.env._(
+                    "%s cannot be signed without the signed document, its SHA-256 and who signed it when.",
+                    form.name,
+                ))
+
     @api.onchange("request_id")
     def _onchange_request_id(self):
         if self.request_id and not self.line_ids:
@@ -125,6 +150,12 @@ class SupportA1Form(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            # Created as a draft, without evidence or invoice: those come from the procedure.
+            given = {name for name in SIGNATURE_FIELDS | SYSTEM_FIELDS | EXTERNAL_INVOICE_FIELDS if vals.get(name)}
+            if vals.get("state", "draft") != "draft" or given:
+                raise UserError(self.env._(
+                    "An A1 Form is created as a draft; it is signed by the customer and invoiced afterwards."
+                ))
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("support.a1.form") or "/"
             if "line_ids" not in vals and vals.get("request_id"):
@@ -133,19 +164,70 @@ class SupportA1Form(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if LOCKED_FIELDS & set(vals):
-            self._check_not_signed()
+        self._check_write(vals)
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
+    def _check_write(self, vals):
+        """What a write may change. Decided on the records' data only, never on the caller's
+        context: a signed A1 Form is refused to every role, the superuser included."""
+        names = set(vals)
+        if names & SYSTEM_FIELDS:
+            raise UserError(self.env._("The invoice status and the firm's company of an A1 Form are computed."))
+        if "state" in vals:
+            self._check_state_change(vals["state"])
+        if names & EXTERNAL_INVOICE_FIELDS:
+            if names <= MUTABLE_WHEN_SIGNED | EXTERNAL_INVOICE_FIELDS and self._can_record_external_invoice(vals):
+                return
+            raise UserError(self.env._(
+                "The firm's invoice is recorded once, on a signed A1 Form waiting for it, when the firm does not "
+                "invoice in this database."
+            ))
+        locked = self.filtered(lambda f: f.state in LOCKED_STATES)
+        if not locked or names <= MUTABLE_WHEN_SIGNED:
+            return
+        locked._check_not_signed()
+
+    def _check_state_change(self, state):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for form in self:
+            if form.state == state:
+                continue
+            if (form.state, state) not in TRANSITIONS:
+                raise UserError(self.env._(
+                    "%(form)s cannot go from %(old)s to %(new)s.",
+                    form=form.name, old=labels.get(form.state), new=labels.get(state, state),
+                ))
+
+    def _can_record_external_invoice(self, vals):
+        """The firm's own invoice is recorded once, on a signed form waiting for its invoice,
+        when the firm does not invoice in this database."""
+        return bool((vals.get("external_invoice_ref") or "").strip()) and all(
+            form.state == "signed" and not form.external_invoice_ref and form.invoice_status == "to_invoice"
+            and not form.firm_company_id
+            for form in self
+        )
+
+    @api.ondelete(at_uninstall=True)
     def _unlink_only_drafts(self):
+        if self._support_uninstalling():
+            return
         if any(form.state not in ("draft", "cancelled") or form.signed_on for form in self):
             raise UserError(
                 self.env._("Only a draft A1 Form can be deleted; a filed or signed one is kept as evidence.")
             )
 
+    @api.model
+    def _support_uninstalling(self):
+        """This module is being uninstalled: only then may its evidence go with it.
+        The uninstall flag of the context alone is the caller's input: the module's state decides."""
+        return bool(self.env.context.get(MODULE_UNINSTALL_FLAG)) and bool(
+            self.env["ir.module.module"].sudo().search_count(  # the module's state, whoever deletes
+                [("name", "=", "certified_support"), ("state", "=", "to remove")]
+            )
+        )
+
     def _check_not_signed(self):
-        signed = self.filtered(lambda f: f.state == "signed")
+        signed = self.filtered(lambda f: f.state in LOCKED_STATES)
         if signed:
             raise UserError(
                 self.env._(
@@ -185,8 +267,7 @@ class SupportA1Form(models.Model):
             ).action_feedback(feedback=self.env._("A1 Form %s filed.", form.name))
 
     def action_cancel(self):
-        if self.filtered(lambda f: f.state == "signed"):
-            self._check_not_signed()
+        self._check_not_signed()
         self.write({"state": "cancelled"})
         return True
 
@@ -215,8 +296,40 @@ class SupportA1Form(models.Model):
         }
 
     def action_print(self):
+        signed = self.filtered(lambda f: f.state in LOCKED_STATES and f.signed_pdf_id)
+        if len(self) == 1 and signed:
+            # The document the customer signed, as stored with its hash, not a new rendering.
+            return {
+                "type": "ir.actions.act_url",
+                "url": f"/web/content/{signed.signed_pdf_id.id}?download=true",
+                "target": "self",
+            }
         # data={}: the web client treats it as no data, and an XML-RPC client cannot receive None.
         return self.env.ref("certified_support.action_report_support_a1_form").report_action(self, data={})
+
+    def action_verify_signature(self):
+        """The Verify button: is the stored signed document the one the customer signed?"""
+        self.ensure_one()
+        if self.state not in LOCKED_STATES:
+            raise UserError(self.env._("%s is not signed yet: there is nothing to verify.", self.name))
+        if self._check_signature_integrity()[self.id]:
+            kind, title = "success", self.env._("Signature intact")
+            message = self.env._(
+                "The stored signed document of %(form)s matches the SHA-256 recorded when %(signer)s signed it.",
+                form=self.name, signer=self.signed_by,
+            )
+        else:
+            kind, title = "danger", self.env._("Signature NOT intact")
+            message = self.env._(
+                "The stored signed document of %s is missing or does not match the SHA-256 recorded at signing: "
+                "it is not the document the customer signed.",
+                self.name,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": title, "message": message, "type": kind, "sticky": kind == "danger"},
+        }
 
     # ------------------------------------------------------------------
     # Signing
@@ -273,3 +386,23 @@ class SupportA1Form(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         return True
+
+    def _check_signature_integrity(self):
+        """Whether each form's stored signed document is the one the customer signed.
+
+        Returns ``{form id: bool}``: True when the form was signed, its signed document is
+        still attached to it and the SHA-256 of that document's content equals
+        ``signed_pdf_sha256`` recorded at signing; False otherwise
+        (not signed, document missing, moved or altered). Reused by the Verify button and
+        the dossier. Reads the documents as the system, for forms the caller may read.
+        """
+        self.check_access("read")
+        result = {}
+        for form in self.sudo():  # the evidence attachment of a form the caller may read (checked above)
+            document = form.signed_pdf_id.exists()
+            intact = bool(
+                form.state in LOCKED_STATES and form.signed_pdf_sha256 and document
+                and document.res_model == form._name and document.res_id == form.id
+            )
+            result[form.id] = intact and hashlib.sha256(document.raw or b"").hexdigest() == form.signed_pdf_sha256
+        return result

@@ -17,9 +17,13 @@ class SupportA1FormPart(models.AbstractModel):
         return super().create(vals_list)
 
     def write(self, vals):
-        self.a1_form_id._check_not_signed()
+        forms = self.a1_form_id
+        if vals.get("a1_form_id"):
+            forms |= self.env["support.a1.form"].browse(vals["a1_form_id"])  # nor moved onto a signed form
+        forms._check_not_signed()
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
+    @api.ondelete(at_uninstall=True)
     def _unlink_if_not_signed(self):
-        self.a1_form_id._check_not_signed()
+        if not self.env["support.a1.form"]._support_uninstalling():
+            self.a1_form_id._check_not_signed()

@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.tests import new_test_user
 
 from .a1_common import A1FormMixin
 
@@ -27,3 +28,34 @@ class ProductionOrderMixin(A1FormMixin):
         form = cls._create_a1(request=request, **values)
         cls._sign_a1(form, accepted=accepted)
         return form
+
+    @classmethod
+    def _setup_firm_company(cls):
+        """The technician's firm is a company of this database, with its own VAT and accountant."""
+        cls._ensure_chart(cls.company)
+        cls.firm_company = cls.env["res.company"].create(
+            {"name": cls.firm.name, "partner_id": cls.firm.id, "currency_id": cls.company.currency_id.id}
+        )
+        cls._ensure_chart(cls.firm_company)
+        cls.firm_tax = cls.env["account.tax"].create({
+            "name": "ΦΠΑ 24% (εταιρεία)", "amount": 24.0, "amount_type": "percent", "type_tax_use": "sale",
+            "company_id": cls.firm_company.id,
+        })
+        cls.product_remote.taxes_id = cls.tax_24 | cls.firm_tax
+        cls.user_firm_accountant = new_test_user(
+            cls.env, "cs_firm_accountant", groups="certified_support.group_support_accountant",
+            company_id=cls.firm_company.id, company_ids=[cls.firm_company.id],
+        )
+
+    @classmethod
+    def _invoice_a1(cls, form, post=False):
+        """The firm's accountant invoices the signed form (and posts the invoice)."""
+        form.with_user(cls.user_firm_accountant).with_context(
+            allowed_company_ids=cls.firm_company.ids
+        ).action_create_invoices()
+        invoice = form.invoice_ids
+        if post:
+            invoice.with_user(cls.user_firm_accountant).with_context(
+                allowed_company_ids=cls.firm_company.ids
+            ).action_post()
+        return invoice

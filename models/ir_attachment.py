@@ -1,0 +1,70 @@
+from odoo import api, models
+from odoo.exceptions import UserError
+
+from .support_a1_form import LOCKED_STATES
+
+A1_MODEL = "support.a1.form"
+# What Odoo itself writes on an existing attachment without changing the document.
+HARMLESS_FIELDS = {"access_token"}
+
+
+class IrAttachment(models.Model):
+    """The attachments of a signed A1 Form are evidence: the signed PDF or scan (whose
+    SHA-256 the form keeps), the drawn signature and whatever else is attached to it.
+
+    Odoo lets whoever may write the record write and delete its attachments; for a signed
+    A1 Form, nobody may, the superuser included: no attachment of it is deleted or changed,
+    moved away, nor replaced by a new one in one of its fields. New files may still be
+    attached to its chatter (a message, the mail composer's copies)."""
+
+    _inherit = "ir.attachment"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        form_ids = {
+            vals["res_id"] for vals in vals_list
+            if vals.get("res_model") == A1_MODEL and vals.get("res_id") and vals.get("res_field")
+        }
+        self._support_check_forms_not_signed(form_ids)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if set(vals) - HARMLESS_FIELDS:
+            self._support_check_not_a1_evidence()
+        if {"res_model", "res_id", "res_field"} & set(vals):
+            # nor moved into a field of a signed form (where the next one would be taken for it)
+            form_ids = {
+                vals.get("res_id", attachment.res_id) for attachment in self.sudo()  # where it goes, see above
+                if vals.get("res_model", attachment.res_model) == A1_MODEL
+                and vals.get("res_field", attachment.res_field)
+            }
+            self._support_check_forms_not_signed(form_ids)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=True)
+    def _unlink_except_a1_evidence(self):
+        if not self.env[A1_MODEL]._support_uninstalling():
+            self._support_check_not_a1_evidence()
+
+    def _support_check_not_a1_evidence(self):
+        # Where each attachment belongs, whoever asks: the lock is the form's, not the user's.
+        form_ids = {
+            attachment.res_id for attachment in self.sudo()
+            if attachment.res_model == A1_MODEL and attachment.res_id
+        }
+        self._support_check_forms_not_signed(form_ids)
+
+    @api.model
+    def _support_check_forms_not_signed(self, form_ids):
+        if not form_ids:
+            return
+        # The forms' state decides, whoever asks (the user may not even read the form).
+        signed = self.env[A1_MODEL].sudo().search(
+            [("id", "in", list(form_ids)), ("state", "in", LOCKED_STATES)]
+        )
+        if signed:
+            raise UserError(self.env._(
+                "%s is signed by the customer: its signed document, its signature and its attachments are kept "
+                "as they are, and cannot be deleted or replaced.",
+                ", ".join(signed.mapped("name")),
+            ))
