@@ -213,7 +213,7 @@ class SupportA1Portal(SupportCustomerPortal):
         if "support_a1_count" in counters:
             A1 = request.env["support.a1.form"]
             values["support_a1_count"] = (
-                A1.search_count([("state", "in", ("filed", "signed"))]) if A1.has_access("read") else 0
+                A1.search_count([("state", "in", ("filed", "signed", "corrected"))]) if A1.has_access("read") else 0
             )
         return values
 
@@ -222,7 +222,7 @@ class SupportA1Portal(SupportCustomerPortal):
         # The record rules give customers their company's, technicians their own and
         # firm managers their firm's A1 Forms.
         A1 = request.env["support.a1.form"]
-        domain = [("state", "in", ("filed", "signed"))]
+        domain = [("state", "in", ("filed", "signed", "corrected"))]
         is_technician = request.env.user.has_group("certified_support.group_support_technician")
         if is_technician:
             domain = [("state", "!=", "cancelled")]
@@ -250,7 +250,7 @@ class SupportA1Portal(SupportCustomerPortal):
             a1_sudo = self._document_check_access("support.a1.form", a1_id, access_token=access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
-        if report_type == "pdf" and a1_sudo.state == "signed" and a1_sudo.signed_pdf_id:
+        if report_type == "pdf" and a1_sudo.state in ("signed", "corrected") and a1_sudo.signed_pdf_id:
             # The document the customer signed, as stored with its hash.
             report = a1_sudo.signed_pdf_id.sudo().raw
             headers = self._get_http_headers(a1_sudo, "pdf", report, download)
@@ -300,12 +300,14 @@ class SupportA1Portal(SupportCustomerPortal):
         if not (name or "").strip():
             return {"error": request.env._("Enter your name.")}
         try:
-            a1_sudo._sign(
-                name.strip()[:200], "portal",
-                ip_address=request.httprequest.remote_addr,
-                signature=signature,
-                accepted_recommendations=a1_sudo.recommendation_ids.filtered(lambda r: r.accepted == "yes"),
-            )
+            # All or nothing: an error answered to the customer leaves nothing half signed.
+            with request.env.cr.savepoint():
+                a1_sudo._sign(
+                    name.strip()[:200], "portal",
+                    ip_address=request.httprequest.remote_addr,
+                    signature=signature,
+                    accepted_recommendations=a1_sudo.recommendation_ids.filtered(lambda r: r.accepted == "yes"),
+                )
         except (TypeError, binascii.Error, ValueError):
             return {"error": request.env._("Invalid signature data.")}
         except UserError as exc:

@@ -16,9 +16,10 @@ class AccountMove(models.Model):
     )
 
     # Invoiced once: at most one invoice that is not cancelled per A1 Form and per order,
-    # whatever the number of users or transactions trying at the same time.
+    # whatever the number of users or transactions trying at the same time. The credit note
+    # that reverses the invoice of a corrected A1 Form is linked to it too, and is no invoice.
     _a1_form_invoiced_once = models.UniqueIndex(
-        "(a1_form_id) WHERE a1_form_id IS NOT NULL AND state != 'cancel'",
+        "(a1_form_id) WHERE a1_form_id IS NOT NULL AND state != 'cancel' AND move_type = 'out_invoice'",
         "This A1 Form is invoiced already.",
     )
     _production_order_invoiced_once = models.UniqueIndex(
@@ -43,6 +44,14 @@ class AccountMove(models.Model):
         for move in self.filtered(lambda m: m.state == "cancel"):
             if move.production_order_id and move.production_order_id.state == "invoiced":
                 raise UserError(self.env._("%s is invoiced by another invoice already.", move.production_order_id.name))
+        # The invoice of a corrected A1 Form (and its credit note) stays cancelled or reversed:
+        # the correction is invoiced instead.
+        corrected = self.sudo().a1_form_id.filtered(lambda f: f.state == "corrected")  # the form's state, for any accountant
+        if corrected:
+            raise UserError(self.env._(
+                "%(forms)s was corrected: its invoice stays cancelled or reversed, invoice the correction instead.",
+                forms=", ".join(corrected.mapped("name")),
+            ))
         result = super().button_draft()
         self.production_order_id.filtered(lambda o: o.state == "accepted").write({"state": "invoiced"})
         return result

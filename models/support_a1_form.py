@@ -1,12 +1,13 @@
 import hashlib
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import LockError, UserError, ValidationError
+from odoo.fields import Command
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
-# A signed A1 Form stays what the customer signed.
-LOCKED_STATES = ("signed",)
+# A signed A1 Form stays what the customer signed; once corrected, it is superseded, not changed.
+LOCKED_STATES = ("signed", "corrected")
 # All that may still change on a signed A1 Form: its portal link, its followers and its to-dos.
 # What the customer signed, the evidence of the signature, the number and the invoicing are
 # written by the procedure only (see write()), whatever the role and the context.
@@ -21,7 +22,7 @@ SYSTEM_FIELDS = {"invoice_status", "firm_company_id"}
 EXTERNAL_INVOICE_FIELDS = {"external_invoice_ref", "external_invoice_date", "external_invoice_amount"}
 # The state changes write() accepts; each action checks its own conditions first.
 TRANSITIONS = {
-    ("draft", "filed"), ("draft", "cancelled"), ("filed", "cancelled"), ("filed", "signed"),
+    ("draft", "filed"), ("draft", "cancelled"), ("filed", "cancelled"), ("filed", "signed"), ("signed", "corrected"),
 }
 
 
@@ -75,14 +76,23 @@ class SupportA1Form(models.Model):
     amount_tax = fields.Monetary(string="VAT", compute="_compute_amounts", store=True)
     amount_total = fields.Monetary(string="Total", compute="_compute_amounts", store=True)
     state = fields.Selection(
-        [("draft", "Draft"), ("filed", "Filed"), ("signed", "Signed"), ("cancelled", "Cancelled")],
+        [
+            ("draft", "Draft"), ("filed", "Filed"), ("signed", "Signed"), ("corrected", "Corrected"),
+            ("cancelled", "Cancelled"),
+        ],
         default="draft", required=True, readonly=True, copy=False, index=True, tracking=True,
+        help="Corrected: a correction signed by the customer replaces this A1 Form, which is kept as it was signed.",
     )
     correction_of_id = fields.Many2one(
         "support.a1.form", string="Corrects", readonly=True, copy=False, index="btree_not_null",
-        help="The signed A1 Form this one corrects.",
+        help="The signed A1 Form this one corrects: it becomes Corrected when the customer signs this one.",
     )
-    correction_ids = fields.One2many("support.a1.form", "correction_of_id", string="Corrections")
+    correction_ids = fields.One2many("support.a1.form", "correction_of_id", string="Corrections", readonly=True)
+    has_pending_correction = fields.Boolean(
+        string="Correction in progress", compute="_compute_has_pending_correction",
+        help="A correction of this signed A1 Form is drafted or waiting for the customer's signature: once "
+        "signed, it replaces this form (and its invoice).",
+    )
 
     # Evidence of the customer's acceptance (simple electronic signature under eIDAS)
     signature = fields.Image(readonly=True, copy=False, attachment=True, max_width=1024, max_height=1024)
@@ -108,6 +118,11 @@ class SupportA1Form(models.Model):
                 form.duration = (form.date_end - form.date_start).total_seconds() / 3600
             else:
                 form.duration = 0.0
+
+    @api.depends("correction_ids.state")
+    def _compute_has_pending_correction(self):
+        for form in self:
+            form.has_pending_correction = any(c.state in ("draft", "filed") for c in form.correction_ids)
 
     @api.depends("line_ids.price_subtotal", "line_ids.price_total")
     def _compute_amounts(self):
@@ -156,6 +171,8 @@ class SupportA1Form(models.Model):
                 raise UserError(self.env._(
                     "An A1 Form is created as a draft; it is signed by the customer and invoiced afterwards."
                 ))
+            if vals.get("correction_of_id"):
+                self.browse(vals["correction_of_id"])._check_can_be_corrected()
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("support.a1.form") or "/"
             if "line_ids" not in vals and vals.get("request_id"):
@@ -173,6 +190,11 @@ class SupportA1Form(models.Model):
         names = set(vals)
         if names & SYSTEM_FIELDS:
             raise UserError(self.env._("The invoice status and the firm's company of an A1 Form are computed."))
+        for form in self:
+            if "correction_of_id" in vals and form.correction_of_id.id != (vals["correction_of_id"] or False):
+                raise UserError(self.env._("Which A1 Form a correction corrects is set when the correction is created."))
+            if "request_id" in vals and form.correction_of_id and form.request_id.id != vals["request_id"]:
+                raise UserError(self.env._("A correction is about the meeting of the A1 Form it corrects."))
         if "state" in vals:
             self._check_state_change(vals["state"])
         if names & EXTERNAL_INVOICE_FIELDS:
@@ -185,6 +207,8 @@ class SupportA1Form(models.Model):
         locked = self.filtered(lambda f: f.state in LOCKED_STATES)
         if not locked or names <= MUTABLE_WHEN_SIGNED:
             return
+        if vals == {"state": "corrected"}:
+            return  # checked by _check_state_change: a signed correction replaces it
         locked._check_not_signed()
 
     def _check_state_change(self, state):
@@ -196,6 +220,11 @@ class SupportA1Form(models.Model):
                 raise UserError(self.env._(
                     "%(form)s cannot go from %(old)s to %(new)s.",
                     form=form.name, old=labels.get(form.state), new=labels.get(state, state),
+                ))
+            # the data decides, whoever writes: read as the system
+            if state == "corrected" and not form.sudo().correction_ids.filtered(lambda c: c.state == "signed"):
+                raise UserError(self.env._(
+                    "%s becomes Corrected only when the customer signs its correction.", form.name
                 ))
 
     def _can_record_external_invoice(self, vals):
@@ -236,6 +265,18 @@ class SupportA1Form(models.Model):
                 )
             )
 
+    def _check_can_be_corrected(self):
+        """A signed form, with no other correction under way (one correction at a time)."""
+        for form in self.sudo():  # the corrections in progress, whoever starts one
+            if form.state != "signed":
+                raise UserError(self.env._("Only a signed A1 Form is corrected with a new one."))
+            pending = form.correction_ids.filtered(lambda c: c.state in ("draft", "filed"))
+            if pending:
+                raise UserError(self.env._(
+                    "%(form)s is being corrected already by %(correction)s: complete or cancel that correction.",
+                    form=form.name, correction=pending[0].name,
+                ))
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -273,10 +314,20 @@ class SupportA1Form(models.Model):
 
     def action_correct(self):
         self.ensure_one()
-        if self.state != "signed":
-            raise UserError(self.env._("Only a signed A1 Form is corrected with a new one."))
-        correction = self.copy({"correction_of_id": self.id})
-        self.message_post(body=self.env._("Corrected by %s.", correction.name))
+        self._check_can_be_corrected()
+        # Each recommendation is copied with the one it comes from: what followed its acceptance
+        # (production order, notice, activity) is not done again when the correction is signed.
+        recommendations = self.recommendation_ids
+        correction = self.copy({
+            "correction_of_id": self.id,
+            "recommendation_ids": [
+                Command.create({**vals, "origin_id": rec.id})
+                for rec, vals in zip(recommendations, recommendations.copy_data())
+            ],
+        })
+        self.message_post(body=self.env._(
+            "Correction %s drafted: it replaces this A1 Form once the customer signs it.", correction.name
+        ))
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -345,6 +396,7 @@ class SupportA1Form(models.Model):
         self.ensure_one()
         if self.state != "filed":
             raise UserError(self.env._("Only a filed A1 Form can be signed."))
+        self._check_original_still_signed()
         if accepted_recommendations is not None:
             accepted = accepted_recommendations & self.recommendation_ids
             accepted.write({"accepted": "yes"})
@@ -385,14 +437,45 @@ class SupportA1Form(models.Model):
             attachment_ids=attachment.ids,
             subtype_xmlid="mail.mt_note",
         )
+        self._supersede_original()
         return True
+
+    def _check_original_still_signed(self):
+        """Before a correction is signed: the form it corrects is still the signed one, and
+        nobody else is signing a correction of it or invoicing it right now."""
+        original = self.correction_of_id.sudo()  # the corrected form is the system's to lock, whoever signs
+        if not original:
+            return
+        try:
+            original.lock_for_update()
+        except LockError:
+            raise UserError(self.env._(
+                "%s is being invoiced or corrected right now: sign again in a moment.", original.name
+            )) from None
+        original.invalidate_recordset(["state"])
+        if original.state != "signed":
+            raise UserError(self.env._("%s is not the signed A1 Form any more: it cannot be corrected.", original.name))
+
+    def _supersede_original(self):
+        """The customer signed this correction: the form it corrects becomes Corrected (kept
+        as it was signed, out of the lists of forms to invoice). Returns that form."""
+        self.ensure_one()
+        original = self.correction_of_id.sudo()  # the system's transition, allowed by write() once this is signed
+        if not original:
+            return original
+        original.write({"state": "corrected"})
+        original.message_post(
+            body=self.env._("Corrected by %(correction)s, signed by %(name)s.", correction=self.name, name=self.signed_by),
+            subtype_xmlid="mail.mt_note",
+        )
+        return original
 
     def _check_signature_integrity(self):
         """Whether each form's stored signed document is the one the customer signed.
 
-        Returns ``{form id: bool}``: True when the form was signed, its signed document is
-        still attached to it and the SHA-256 of that document's content equals
-        ``signed_pdf_sha256`` recorded at signing; False otherwise
+        Returns ``{form id: bool}``: True when the form was signed (state Signed or
+        Corrected), its signed document is still attached to it and the SHA-256 of that
+        document's content equals ``signed_pdf_sha256`` recorded at signing; False otherwise
         (not signed, document missing, moved or altered). Reused by the Verify button and
         the dossier. Reads the documents as the system, for forms the caller may read.
         """

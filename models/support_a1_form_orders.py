@@ -51,15 +51,21 @@ class SupportA1Form(models.Model):
         for form in self:
             form.firm_company_id = by_partner.get(form.firm_id, False)
 
-    @api.depends("state", "invoice_ids.state", "external_invoice_ref")
+    @api.depends("state", "invoice_ids.state", "invoice_ids.move_type", "external_invoice_ref")
     def _compute_invoice_status(self):
+        # A corrected form is invoiced no more: its correction is (it left the list to invoice).
         for form in self:
             if form.state != "signed":
                 form.invoice_status = "no"
-            elif form.external_invoice_ref or form.invoice_ids.filtered(lambda m: m.state != "cancel"):
+            elif form.external_invoice_ref or form._get_live_invoices():
                 form.invoice_status = "invoiced"
             else:
                 form.invoice_status = "to_invoice"
+
+    def _get_live_invoices(self):
+        """The customer invoices of these forms that count: not cancelled (a credit note that
+        reverses one is not an invoice of the form)."""
+        return self.invoice_ids.filtered(lambda m: m.move_type == "out_invoice" and m.state != "cancel")
 
     # ------------------------------------------------------------------
     # Signing: orders and the hardware notice
@@ -79,7 +85,9 @@ class SupportA1Form(models.Model):
         existing = self.env["support.production.order"].sudo().search(  # system records, see above
             [("recommendation_id", "in", accepted.ids)]
         ).recommendation_id
-        to_order = accepted.filtered(lambda r: r.kind in ORDER_KINDS) - existing
+        # Signed again in a correction: the earlier version's order stays the one.
+        followed = accepted._support_followed_up()
+        to_order = accepted.filtered(lambda r: r.kind in ORDER_KINDS) - existing - followed
         orders = self.env["support.production.order"].sudo().create([  # system records, see above
             {
                 "a1_form_id": rec.a1_form_id.id,
@@ -103,10 +111,26 @@ class SupportA1Form(models.Model):
                                 order.a1_form_id.name),
                 subtype_xmlid="mail.mt_note",
             )
+        forms._note_orders_accepted_again(followed.filtered(lambda r: r.kind in ORDER_KINDS))
         forms._send_hardware_notice()
-        others = accepted.filtered(lambda r: r.kind not in ORDER_KINDS + ("hardware",))
+        others = accepted.filtered(lambda r: r.kind not in ORDER_KINDS + ("hardware",)) - followed
         forms._schedule_recommendation_activities(others)
         return orders
+
+    def _note_orders_accepted_again(self, recommendations):
+        """The production department reads on the order that the correction kept it."""
+        orders = self.env["support.production.order"].sudo().search(  # system records, see above
+            [("recommendation_id", "in", recommendations.origin_id._support_lineage().ids)]
+        )
+        for rec in recommendations:
+            for order in orders.filtered(lambda o: o.recommendation_id in rec.origin_id._support_lineage()):
+                order.message_post(
+                    body=self.env._(
+                        "Accepted again in %(correction)s, the correction of %(form)s: no new order, this one stays.",
+                        correction=rec.a1_form_id.name, form=order.a1_form_id.name,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
 
     def _get_firm_managers(self):
         """The portal users who manage the technician's firm."""
@@ -117,8 +141,8 @@ class SupportA1Form(models.Model):
         )
 
     def _send_hardware_notice(self):
-        """The firm's managers are told the accepted hardware recommendations; without a
-        manager to tell, the account manager follows them up."""
+        """The firm's managers are told the accepted hardware recommendations (once: not again
+        for a correction); without a manager to tell, the account manager follows them up."""
         template = self.env.ref("certified_support.mail_template_a1_hardware_notice")
         for form in self:
             hardware = form._get_hardware_recommendations()
@@ -134,7 +158,10 @@ class SupportA1Form(models.Model):
             )
 
     def _get_hardware_recommendations(self):
-        return self.recommendation_ids.filtered(lambda r: r.kind == "hardware" and r.accepted == "yes")
+        """The hardware recommendations accepted in this form that were not notified before
+        (accepted already in the form it corrects)."""
+        accepted = self.recommendation_ids.filtered(lambda r: r.kind == "hardware" and r.accepted == "yes")
+        return accepted - accepted._support_followed_up()
 
     def _schedule_recommendation_activities(self, recommendations):
         """Accepted recommendations no procedure takes over: a to-do for the account manager."""
@@ -192,14 +219,19 @@ class SupportA1Form(models.Model):
                     form.name))
             if form.firm_company_id not in self.env.user.company_ids:
                 raise AccessError(self.env._("You cannot invoice for %s.", form.firm_company_id.name))
+        moves = self._create_firm_invoices()
+        return moves._get_records_action(name=self.env._("Invoices"))
+
+    def _create_firm_invoices(self):
+        """The customer invoices of these forms in the firm's company (the callers checked
+        who invoices and that the forms are waiting for their invoice)."""
         # The firm's accountant may read the A1 Form, not the vendor's lines and taxes it holds.
         vals_list = [form.sudo()._prepare_firm_invoice_vals() for form in self]
         # A cancelled invoice frees the A1 Form only once its state is in the database.
         self.env["account.move"].flush_model(["state", "a1_form_id"])
-        moves = self.env["account.move"].with_context(
+        return self.env["account.move"].with_context(
             allowed_company_ids=self.firm_company_id.ids + self.env.companies.ids
         ).create(vals_list)
-        return moves._get_records_action(name=self.env._("Invoices"))
 
     def _prepare_firm_invoice_vals(self):
         self.ensure_one()
@@ -227,7 +259,8 @@ class SupportA1Form(models.Model):
             "invoice_origin": self.name,
             "ref": self.name,
             "narration": self.env._("A1 Form %(form)s, technician %(technician)s.",
-                                    form=self.name, technician=self.technician_id.name),
+                                    form=self.name, technician=self.technician_id.name)
+            + (" " + self.env._("It corrects A1 Form %s.", self.correction_of_id.name) if self.correction_of_id else ""),
             "a1_form_id": self.id,
             "invoice_line_ids": lines,
             **Move._support_service_invoice_type(),
@@ -250,6 +283,94 @@ class SupportA1Form(models.Model):
                 ("price_include", "=", tax.price_include),
             ], limit=1)
         return result
+
+    # ------------------------------------------------------------------
+    # Corrections: the correction is invoiced instead of the form it corrects
+    # ------------------------------------------------------------------
+
+    def _supersede_original(self):
+        original = super()._supersede_original()
+        if original:
+            self._take_over_invoicing(original)
+        return original
+
+    def _take_over_invoicing(self, original):
+        """The meeting is billed once: when the corrected form was invoiced here, its invoice
+        is cancelled (a draft) or reversed with Odoo's credit note (posted), and this signed
+        correction is invoiced as the original was, in the firm's company."""
+        self.ensure_one()
+        # The system's accounting follows the customer's signature (online or scan), which the
+        # callers of _sign checked; neither the customer nor the account manager keeps the books.
+        correction, original = self.sudo(), original.sudo()
+        if original.external_invoice_ref:
+            correction.message_post(
+                body=self.env._(
+                    "%(form)s was invoiced by the firm in its own system (invoice %(ref)s): the firm credits that "
+                    "invoice there and records its invoice of this correction.",
+                    form=original.name, ref=original.external_invoice_ref,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            return
+        invoices = original._get_live_invoices()
+        if not invoices:
+            return
+        drafts = invoices.filtered(lambda m: m.state == "draft")
+        drafts.button_cancel()
+        credit_notes = correction._reverse_invoices(
+            invoices.filtered(lambda m: m.state == "posted" and m.payment_state != "reversed")
+        )
+        new_invoices = correction._create_firm_invoices() if correction.firm_company_id else invoices.browse()
+        original.message_post(
+            body=self.env._(
+                "Corrected by %(correction)s: its invoice %(invoices)s is cancelled or reversed by the credit note "
+                "%(credit_notes)s, and the correction is invoiced instead.",
+                correction=correction.name,
+                invoices=", ".join(invoices.mapped("display_name")),
+                credit_notes=", ".join(credit_notes.mapped("name")) or "-",
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        # The accountant who invoiced the original checks and posts the invoice of the correction.
+        accountant = invoices[:1].create_uid
+        if accountant.active and accountant.has_group("account.group_account_invoice"):
+            for move in new_invoices:
+                move.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=accountant.id,
+                    summary=self.with_context(lang=accountant.lang).env._(
+                        "Post the invoice of the correction %s", correction.name
+                    ),
+                )
+
+    def _reverse_invoices(self, invoices):
+        """Odoo's full reversal (as the "Credit Note" wizard with "Full refund"): a posted credit
+        note per invoice, reconciled with it, linked by ``reversed_entry_id`` and to the form."""
+        self.ensure_one()
+        credit_notes = self.env["account.move"]
+        today = fields.Date.context_today(self)
+        for move in invoices:
+            lang = move.partner_id.lang or self.env.lang
+            ref = self.with_context(lang=lang).env._(
+                "Reversal of: %(invoice)s, A1 Form %(form)s corrected by %(correction)s",
+                invoice=move.name, form=move.a1_form_id.name, correction=self.name,
+            )
+            credit_note = move.with_company(move.company_id)._reverse_moves([{
+                "ref": ref,
+                "date": today,
+                "invoice_date": today,
+                "invoice_date_due": today,
+                "journal_id": move.journal_id.id,
+                "invoice_user_id": move.invoice_user_id.id,
+                "invoice_origin": move.invoice_origin,
+                "a1_form_id": move.a1_form_id.id,
+                "auto_post": "no",
+            }], cancel=True)
+            move._message_log(body=self.env._("Reversed by %(credit_note)s: A1 Form %(form)s was corrected by %(correction)s.",
+                                              credit_note=credit_note.name, form=move.a1_form_id.name,
+                                              correction=self.name))
+            credit_notes |= credit_note
+        return credit_notes
 
     # ------------------------------------------------------------------
     # The firm's own invoice, recorded from the portal

@@ -10,7 +10,8 @@ class SupportA1Form(models.Model):
 
     def _sign(self, *args, **kwargs):
         result = super()._sign(*args, **kwargs)
-        self.request_id._support_send_rating_request()
+        # A correction is the same meeting: the customer was asked to rate it already.
+        self.filtered(lambda f: not f.correction_of_id).request_id._support_send_rating_request()
         return result
 
     def _support_rating_url(self):

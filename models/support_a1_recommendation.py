@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 
 class SupportA1Recommendation(models.Model):
@@ -38,7 +39,52 @@ class SupportA1Recommendation(models.Model):
         [("yes", "Yes"), ("no", "No"), ("pending", "Pending")], string="Accepted",
         required=True, default="pending", copy=False,
     )
+    origin_id = fields.Many2one(
+        "support.a1.recommendation", string="Corrects recommendation", readonly=True, copy=False,
+        index="btree_not_null", ondelete="restrict",
+        help="The recommendation of the corrected A1 Form this one was copied from: what followed its "
+        "acceptance (production order, notice, activity) is not done again.",
+    )
 
     _cost_positive = models.Constraint(
         "CHECK (estimated_cost >= 0)", "The estimated cost of a recommendation cannot be negative."
     )
+
+    @api.constrains("origin_id", "a1_form_id")
+    def _check_origin(self):
+        for rec in self.filtered("origin_id"):
+            if rec.origin_id.a1_form_id != rec.a1_form_id.correction_of_id:
+                raise ValidationError(self.env._(
+                    "A recommendation of a correction comes from the A1 Form it corrects."
+                ))
+
+    def write(self, vals):
+        if "origin_id" in vals and any(rec.origin_id.id != (vals["origin_id"] or False) for rec in self):
+            raise UserError(self.env._("Where a recommendation comes from is set when the correction is created."))
+        return super().write(vals)
+
+    def _support_lineage(self):
+        """These recommendations and those they were copied from, correction after correction."""
+        lineage = self.browse()
+        todo = self
+        while todo:
+            lineage |= todo
+            todo = todo.origin_id - lineage
+        return lineage
+
+    def _support_followed_up(self):
+        """The accepted recommendations whose follow-up was given already, for an earlier
+        signed version of the same recommendation (before a correction): not again."""
+        done = self.browse()
+        orders = self.env["support.production.order"].sudo().search(  # the system's follow-ups, whoever signs
+            [("recommendation_id", "in", (self._support_lineage() - self).ids)]
+        )
+        for rec in self:
+            ancestors = rec.origin_id._support_lineage()
+            if rec.kind in ("software", "hosting"):
+                followed = ancestors & orders.recommendation_id
+            else:
+                followed = ancestors.filtered(lambda a: a.kind == rec.kind and a.accepted == "yes")
+            if followed:
+                done |= rec
+        return done
