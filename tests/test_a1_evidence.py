@@ -281,6 +281,11 @@ class TestA1Evidence(A1EvidenceMixin, SupportCommon):
         self.assertEqual(action["params"]["type"], "danger")
         self.assertIn("not the document the customer signed", action["params"]["message"])
 
+    def test_verify_in_greek(self):
+        action = self.signed.with_user(self.user_support).with_context(lang="el_GR").action_verify_signature()
+        self.assertIn("SHA-256", action["params"]["message"])
+        self.assertNotIn("matches the SHA-256", action["params"]["message"], "translated")
+
     def test_verify_an_unsigned_form(self):
         form = self._create_a1(request=self.other_request)
         with self.assertRaises(UserError):
