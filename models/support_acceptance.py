@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import clean_context
 
 CANCEL_FIELDS = {"state", "cancel_reason", "cancel_user_id", "cancel_date"}
 
@@ -103,8 +104,10 @@ class SupportAcceptance(models.Model):
         acceptance (or adds a line to one) through the ORM.
         """
         # sudo: acceptances are read-only for every role; they are created here only.
-        # The acceptance is its own evidence: no "created" note in its chatter.
-        return self.sudo().with_context(mail_create_nolog=True).create(vals_list).sudo(self.env.su)
+        # No default from the caller's context (``default_*`` keys) reaches the evidence,
+        # and it is its own record: no "created" note in its chatter.
+        Acceptance = self.sudo().with_context(clean_context(self.env.context), mail_create_nolog=True)
+        return Acceptance.create(vals_list).sudo(self.env.su)
 
     def _cancel(self, reason):
         """Cancel the acceptances with a reason, kept in their history.
