@@ -59,6 +59,7 @@
         "views/support_xlsx_export_portal_templates.xml",
         "report/support_a1_report.xml",
         "report/support_a1_report_rating.xml",
+        "report/support_request_dossier.xml",
         "views/menus.xml",
     ],
     "demo": [
