@@ -74,6 +74,12 @@ class SupportRequest(models.Model):
         self.ensure_one()
         return self.state == "done" and bool(self.support_signed_on)
 
+    def _support_rating_link_open(self):
+        """The customer's rating links work: the A1 Form is signed (step 7 before step 8)
+        and the request was not escalated; a rated request may still change its feedback."""
+        self.ensure_one()
+        return bool(self.support_signed_on) and not self.support_escalated_on and self.state in ("done", "closed")
+
     def _support_rating_portal_token(self):
         """The rating token for the "Rate this support" buttons of the portal page, or False."""
         self.ensure_one()

@@ -4,7 +4,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import SupportCommon
-from .rating_common import RatingMixin
+from .rating_common import SCAN, RatingMixin
 
 
 @tagged("post_install", "-at_install")
@@ -148,7 +148,9 @@ class TestRating(RatingMixin, SupportCommon):
             request._cancel("Δεν απαντά.")
 
     def test_acceptance_page_carries_the_rating_qr_code(self):
+        """Once signed (step 7 before 8): the unsigned page carries none (test_rating_portal)."""
         form = self._create_a1(self.request)
+        form._sign("Γιώργος Παπαδόπουλος", "scan", pdf=SCAN)
         html = self.env["ir.actions.report"]._render_qweb_html(
             "certified_support.action_report_support_a1_form", form.ids
         )[0].decode()

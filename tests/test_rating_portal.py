@@ -149,3 +149,31 @@ class TestRatingPortal(RatingMixin, SupportHttpCommon):
         self.assertTrue(self.signed.message_ids.filtered(lambda m: "νέα διαδικασία ραντεβού" in str(m.body)))
         page = self.url_open("/my/partner/scorecard").text
         self.assertRegex(page, r"<strong>0</strong> open,\s*<strong>1</strong> done")
+
+    def test_no_rating_before_the_signature(self):
+        """Step 7 before step 8: the filed, unsigned A1 Form carries no rating link or QR
+        code, and a rating token of the request does not work until it is signed."""
+        with freeze_time("2026-03-10"):
+            request = self._a1_scheduled_request(self.customer, self.customer_contact, self.technician)
+        form = self._create_a1(request)
+        self.assertEqual((form.state, request.state), ("filed", "done"))
+        self.assertFalse(form._support_rating_url())
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "certified_support.action_report_support_a1_form", form.ids)[0].decode()
+        self.assertNotIn("o_support_rating_qr", html)
+        self.assertNotIn("/rate/", html)
+        self.authenticate("cs_customer", "cs_customer")
+        page = self.url_open(f"/my/a1/{form.id}").text
+        self.assertNotIn("/rate/", page)
+        self.assertNotIn("Rate this support", self.url_open(f"/my/support/{request.id}").text)
+
+        token = request.sudo()._rating_get_access_token()  # a token that exists all the same
+        self.authenticate(None, None)
+        self.assertEqual(self.url_open(f"/rate/{token}/1").status_code, 404)
+        self.assertEqual(self._submit(token, 1, "Πριν την υπογραφή").status_code, 404)
+        self.assertFalse(request.rating_ids.filtered("consumed"))
+        self.assertEqual(request.state, "done")
+
+        form._sign("Γιώργος Παπαδόπουλος", "scan", pdf=b"%PDF-1.4 signed scan")
+        self.assertTrue(form._support_rating_url())
+        self.assertEqual(self.url_open(f"/rate/{token}/5").status_code, 200)
