@@ -329,34 +329,8 @@ class SupportRequest(models.Model):
         """Step 3: the sales team gets (or keeps) an "ESTES activation" opportunity."""
         self.write({"state": "waiting_contract"})
         Lead = self.env["crm.lead"].sudo()  # the customer's request opens a sales opportunity
-        open_leads = {}
-        for lead in Lead.search(
-            [
-                ("partner_id", "in", self.partner_id.ids),
-                ("support_estes_activation", "=", True),
-                ("type", "=", "opportunity"),
-                ("won_status", "=", "pending"),
-            ],
-            order="id",
-        ):
-            open_leads.setdefault(lead.partner_id, lead)
         for partner, requests in self.grouped("partner_id").items():
-            lead = open_leads.get(partner, Lead)
-            if not lead:
-                lead = Lead.create(
-                    {
-                        "name": self.env._("ESTES activation – %s", partner.name),
-                        "type": "opportunity",
-                        "partner_id": partner.id,
-                        "user_id": requests[0].user_id.id,
-                        "company_id": requests[0].company_id.id,
-                        "support_estes_activation": True,
-                        "description": self.env._(
-                            "The customer asked for support without an active ESTES contract. "
-                            "Activate a contract to let the waiting requests go on."
-                        ),
-                    }
-                )
+            lead = Lead._support_estes_activation_lead(partner, requests[0].user_id, requests[0].company_id)
             requests.lead_id = lead
             lead.message_post(
                 body=self.env._(
