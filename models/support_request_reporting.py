@@ -59,10 +59,23 @@ class SupportRequest(models.Model):
              ("mail_message_id.res_id", "=", self.id)],
             order="id",
         )
+        # The tracking stored each state's label in the language of whoever changed it:
+        # shown again in the reader's language.
+        state_field = self._fields["state"]
+        keys = {
+            label: key
+            for lang, _name in self.env["res.lang"].get_installed()
+            for key, label in state_field._description_selection(self.with_context(lang=lang).env)
+        }
+        labels = dict(state_field._description_selection(self.env))
+
+        def label(text):
+            return labels.get(keys.get(text), text) if text else False
+
         history = [(self.create_date, self.create_uid.name, False, self.env._("Registered"))]
         history += [
             (value.mail_message_id.date, value.mail_message_id.author_id.name or value.create_uid.name,
-             value.old_value_char, value.new_value_char)
+             label(value.old_value_char), label(value.new_value_char))
             for value in trackings
         ]
         return history

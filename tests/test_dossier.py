@@ -89,6 +89,8 @@ class TestDossier(RatingMixin, SupportCommon):
         self.customer_contact.lang = "el_GR"
         html = self._html(self.user_manager)
         self.assertIn("Φάκελος τεκμηρίωσης", html)
+        self.assertIn("Καταχωρίστηκε", html, "the history in Greek too")
+        self.assertIn("Προς προγραμματισμό", html)
 
     def test_only_support_managers_print_it(self):
         for user in (self.user_support, self.user_accountant, self.user_customer, self.user_technician):
