@@ -50,6 +50,7 @@ MAX_YEARS_AHEAD = 5  # no date of a record is later than today + 5 years
 REQUEST_MAX_DAYS_AHEAD = 366  # the days a customer is available: within the next year
 PHONE_ACCEPTANCE_MAX_DAYS = 31  # a cost accepted on the phone is registered within a month
 MEETING_FUTURE_HOURS = 24  # an A1 Form is filed after its meeting (a day of leeway for clocks)
+MEETING_WINDOW_DAYS = 31  # ... held at most a month before the meeting scheduled
 
 # Ids, lists and files
 MAX_ID = 2**31 - 1  # PostgreSQL's integer
@@ -79,10 +80,10 @@ UPLOAD_MIMETYPES = (
 )
 UPLOAD_EXTENSIONS = "PDF, PNG, JPEG, GIF, WEBP, TXT, CSV, DOC(X), XLS(X), PPT(X), ODT, ODS, ODP"
 
-NUMBER_RE = re.compile(r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$")
-ID_RE = re.compile(r"^[0-9]{1,10}$")
-DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-DATETIME_LOCAL_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?$")
+NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
+ID_RE = re.compile(r"[0-9]{1,10}")
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DATETIME_LOCAL_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
 NUMBER_MAX_CHARS = 32
 
 
@@ -216,7 +217,7 @@ def parse_float(env, value, label, *, minimum, maximum, min_exclusive=False, req
         return None
     if isinstance(value, str):
         text = value.strip()
-        if len(text) > NUMBER_MAX_CHARS or not NUMBER_RE.match(text):
+        if len(text) > NUMBER_MAX_CHARS or not NUMBER_RE.fullmatch(text):
             raise InputError(_("%(field)s must be a number.", field=_label(label)), field, "invalid_number")
         number = float(text.replace(",", "."))
     elif is_finite_number(value):
@@ -245,7 +246,7 @@ def parse_id(env, value, label, *, required=True, field=None):
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif isinstance(value, str) and ID_RE.match(value.strip()):
+    elif isinstance(value, str) and ID_RE.fullmatch(value.strip()):
         number = int(value.strip())
     else:
         raise InputError(_("%(field)s is not valid.", field=_label(label)), field, "invalid_id")
@@ -295,7 +296,7 @@ def parse_date(env, value, label, *, minimum=None, maximum=None, required=False,
         if required:
             raise InputError(_("%(field)s is required.", field=_label(label)), field, "required")
         return None
-    if not isinstance(text, str) or not DATE_RE.match(text):
+    if not isinstance(text, str) or not DATE_RE.fullmatch(text):
         raise InputError(_("%(field)s is not a valid date.", field=_label(label)), field, "invalid_date")
     try:
         day = fields.Date.to_date(text)
@@ -326,7 +327,7 @@ def parse_datetime_local(env, value, label, *, tz, minimum=None, maximum=None, r
         if required:
             raise InputError(_("%(field)s is required.", field=_label(label)), field, "required")
         return None
-    if not isinstance(text, str) or not DATETIME_LOCAL_RE.match(text):
+    if not isinstance(text, str) or not DATETIME_LOCAL_RE.fullmatch(text):
         raise InputError(_("%(field)s is not a valid date and time.", field=_label(label)), field, "invalid_date")
     try:
         local = datetime.fromisoformat(text)
@@ -356,8 +357,8 @@ def parse_datetime_local(env, value, label, *, tz, minimum=None, maximum=None, r
 
 
 def parse_token(value, pattern):
-    """A random token of one of our forms (``pattern``: a compiled regular expression), or None."""
-    return value if isinstance(value, str) and pattern.match(value) else None
+    """A random token of one of our forms (all of it matching ``pattern``), or None."""
+    return value if isinstance(value, str) and pattern.fullmatch(value) else None
 
 
 def clean_filename(env, filename):

@@ -27,10 +27,15 @@ class SupportRatingPortal(SupportCustomerPortal):
             response.qcontext.update(
                 {
                     "unrated_requests": self._support_unrated_requests().sudo(),  # to show the customers' details
-                    "rating_reminder_message": kw.get("reminder"),
-                    "rating_reminder_error": kw.get("reminder_error"),
+                    "rating_reminder_message": kw.get("reminder"),  # the template knows "sent" only
+                    "rating_reminder_error": None,  # never a text from the URL
                 }
             )
+        return response
+
+    def _support_reminder_error(self, error):
+        response = self.portal_my_partner_section()
+        response.qcontext["rating_reminder_error"] = error
         return response
 
     @http.route(
@@ -40,13 +45,13 @@ class SupportRatingPortal(SupportCustomerPortal):
     def portal_send_rating_reminder(self, request_id, **kw):
         request_sudo = self._get_assigned_request(request_id)
         if request_sudo not in self._support_unrated_requests():
-            return self.portal_my_partner_section(
-                reminder_error=request.env._("Request %s is not waiting for its customer's rating.", request_sudo.name)
+            return self._support_reminder_error(
+                request.env._("Request %s is not waiting for its customer's rating.", request_sudo.name)
             )
         try:
             request_sudo._support_send_rating_reminder()
         except UserError as exc:
-            return self.portal_my_partner_section(reminder_error=str(exc))
+            return self._support_reminder_error(str(exc))
         request_sudo.message_post(
             body=request.env._("%s reminded the customer to rate the support.", request.env.user.name),
             subtype_xmlid="mail.mt_note",
