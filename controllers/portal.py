@@ -1,10 +1,15 @@
+from psycopg2 import IntegrityError
+
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import AccessError, LockError, MissingError, UserError, ValidationError
 from odoo.http import request
+from odoo.tools import float_compare
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
 
 from ..input_bounds import MAX_LINE_HOURS, InputError, parse_float, parse_id
+
+PROPOSED_ONCE_INDEX = "support_request_extra_proposed_once"  # models.UniqueIndex _proposed_once
 
 
 class SupportCustomerPortal(CustomerPortal):
@@ -181,6 +186,19 @@ class SupportCustomerPortal(CustomerPortal):
                                    min_exclusive=True, field="quantity")
         except InputError as exc:
             return self._render_assigned_request(request_sudo, exc.message, form)
+        # The same proposal posted twice (a double click, a reload) is one proposal: the
+        # request is locked, and an identical one still waiting for the customer answers.
+        try:
+            request_sudo.lock_for_update()
+        except LockError:
+            return self._render_assigned_request(
+                request_sudo, env._("This extra action is being proposed already."), form)
+        request_sudo.invalidate_recordset(["extra_ids"])
+        if request_sudo.extra_ids.filtered(
+            lambda e: e.state == "proposed" and e.product_id == product
+            and float_compare(e.quantity, quantity, precision_digits=2) == 0
+        ):
+            return request.redirect(f"/my/partner/requests/{request_sudo.id}")
         try:
             with env.cr.savepoint():
                 # Portal users cannot create records: the technician was checked to be the one
@@ -193,6 +211,11 @@ class SupportCustomerPortal(CustomerPortal):
                         "proposed_by_id": env.user.partner_id.id,
                     }
                 )
+        except IntegrityError as exc:
+            if exc.diag.constraint_name != PROPOSED_ONCE_INDEX:
+                raise
+            # The same proposal, committed meanwhile by the other submission.
+            return request.redirect(f"/my/partner/requests/{request_sudo.id}")
         except (UserError, ValidationError) as exc:
             return self._render_assigned_request(request_sudo, str(exc), form)
         request_sudo.message_post(

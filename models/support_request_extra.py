@@ -40,6 +40,11 @@ class SupportRequestExtra(models.Model):
         f"CHECK (price_unit >= 0 AND price_unit <= {MAX_AMOUNT})",
         f"The price of an extra action must be between 0 and {MAX_AMOUNT}.",
     )
+    # Proposed twice, the customer could accept and pay it twice.
+    _proposed_once = models.UniqueIndex(
+        "(request_id, product_id, quantity) WHERE state = 'proposed'",
+        "This extra action is already proposed and waits for the customer's answer.",
+    )
 
     def write(self, vals):
         if self.filtered(lambda e: e.state != "proposed") and set(vals) - {"state", "acceptance_id"}:

@@ -248,6 +248,16 @@ class TestModelBounds(ProductionOrderMixin, SupportCommon):
                     {"technician_id": self.technician.id, **values}).action_confirm())
         self.assertEqual(str(self.request.meeting_start), "2026-03-12 08:00:00")
 
+    def test_extra_action_is_proposed_once(self):
+        Extra = self.env["support.request.extra"]
+        values = {"request_id": self.request.id, "product_id": self.product_remote.id, "quantity": 2}
+        first = Extra.create(values)
+        self.assertCheckViolation(lambda: Extra.create(values))
+        Extra.create({**values, "quantity": 1})  # another proposal
+        first._refuse()
+        self.env.flush_all()
+        Extra.create(values)  # proposed again once refused
+
     def test_models_keep_valid_values(self):
         form = self._create_a1(file=False, recommendation_ids=[
             Command.create({"name": "Νέος διακομιστής", "kind": "hardware", "estimated_cost": MAX_AMOUNT})])

@@ -148,6 +148,16 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
                 self.assertFormRefused(self._propose(product_id, quantity))
         self.assertFalse(self.request.extra_ids, "nothing proposed")
 
+    def test_extra_action_posted_twice_is_proposed_once(self):
+        self.authenticate("cs_technician", "cs_technician")
+        for _attempt in range(2):
+            self.assertAnswered(self._propose(str(self.product_remote.id), "2"))
+        extra = self.request.extra_ids
+        self.assertEqual(len(extra), 1, "the customer could pay it twice")
+        self.assertEqual((extra.quantity, extra.state), (2, "proposed"))
+        self.assertAnswered(self._propose(str(self.product_remote.id), "1,5"))
+        self.assertEqual(len(self.request.extra_ids), 2, "another quantity is another proposal")
+
     def test_assigned_request_page_shows_no_text_from_the_url(self):
         self.authenticate("cs_technician", "cs_technician")
         response = self.url_open(f"/my/partner/requests/{self.request.id}?error=Call+210+0000000+now")
