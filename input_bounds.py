@@ -364,7 +364,7 @@ def parse_token(value, pattern):
 def clean_filename(env, filename):
     """The name of an uploaded file without its folders, checked as a one-line text."""
     name = re.split(r"[\\/]", filename or "")[-1]
-    name = parse_text(env, name, env._("The file name"), max_length=NAME_MAX_LENGTH, field="attachments")
+    name = parse_text(env, name, env._("File name"), max_length=NAME_MAX_LENGTH, field="attachments")
     return name or env._("file")
 
 

@@ -144,7 +144,7 @@ class SupportA1Portal(SupportCustomerPortal):
             if not accepted_line:
                 errors.append(_("Only the actions the customer accepted can be added."))
                 continue
-            quantity = parse(parse_float, line["quantity"], _("The hours of %s", accepted_line.name), minimum=0,
+            quantity = parse(parse_float, line["quantity"], _("Hours of %s", accepted_line.name), minimum=0,
                              maximum=MAX_LINE_HOURS, min_exclusive=True, field=f"line_{index}_quantity")
             if quantity is None:
                 continue
@@ -161,11 +161,11 @@ class SupportA1Portal(SupportCustomerPortal):
             errors.append(_("An A1 Form needs at least one service given."))
         recommendation_commands = []
         for index, rec in enumerate(form["recommendations"]):
-            name = parse(parse_text, rec["name"], _("A recommendation"), max_length=RECOMMENDATION_MAX_LENGTH,
+            name = parse(parse_text, rec["name"], _("Recommendation"), max_length=RECOMMENDATION_MAX_LENGTH,
                          multiline=True, required=True, field=f"rec_{index}_name")
-            kind = parse(parse_choice, rec["kind"], _("The kind of a recommendation"), RECOMMENDATION_KINDS,
+            kind = parse(parse_choice, rec["kind"], _("Recommendation kind"), RECOMMENDATION_KINDS,
                          field=f"rec_{index}_kind")
-            cost = parse(parse_float, rec["estimated_cost"], _("The estimated cost of a recommendation"), minimum=0,
+            cost = parse(parse_float, rec["estimated_cost"], _("Estimated cost"), minimum=0,
                          maximum=MAX_AMOUNT, required=False, field=f"rec_{index}_cost")
             if name is None or kind is None:
                 continue
@@ -175,7 +175,7 @@ class SupportA1Portal(SupportCustomerPortal):
                 "kind": kind,
                 "estimated_cost": cost or 0.0,
             }))
-        note = parse(parse_text, form["note"], _("The notes"), max_length=LONG_TEXT_MAX_LENGTH, multiline=True,
+        note = parse(parse_text, form["note"], _("Notes"), max_length=LONG_TEXT_MAX_LENGTH, multiline=True,
                      field="note")
         values = {
             "request_id": request_sudo.id,
@@ -350,7 +350,7 @@ class SupportA1Portal(SupportCustomerPortal):
             return error
         try:
             name = parse_text(env, name, env._("Your name"), max_length=NAME_MAX_LENGTH, required=True, field="name")
-            signature = parse_image(env, signature, env._("The signature"), field="signature")
+            signature = parse_image(env, signature, env._("Signature"), field="signature")
         except InputError as exc:
             return exc.to_json()
         try:

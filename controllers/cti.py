@@ -41,7 +41,7 @@ class SupportCtiController(http.Controller):
         # No user session here: the phone system proved itself with the API key just checked.
         Partner = env["res.partner"].sudo()
         try:
-            number = parse_text(env, number, env._("The number"), max_length=SEARCH_MAX_LENGTH, required=True,
+            number = parse_text(env, number, env._("Number"), max_length=SEARCH_MAX_LENGTH, required=True,
                                 field="number")
             normalized = Partner._support_normalize_phone(number)
             if not normalized:

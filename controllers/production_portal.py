@@ -183,18 +183,18 @@ class SupportProductionPortal(SupportA1Portal):
                 return None
 
         texts = {
-            "current_behaviour": _("The current behaviour"),
-            "requested_change": _("The requested change"),
-            "business_reason": _("The business reason"),
+            "current_behaviour": _("Current behaviour"),
+            "requested_change": _("Requested change"),
+            "business_reason": _("Business reason"),
         }
         vals = {
-            "title": parse(parse_text, "title", _("The title"), max_length=NAME_MAX_LENGTH) or False,
+            "title": parse(parse_text, "title", _("Title"), max_length=NAME_MAX_LENGTH) or False,
             **{
                 name: parse(parse_text, name, label, max_length=LONG_TEXT_MAX_LENGTH, multiline=True) or False
                 for name, label in texts.items()
             },
-            "priority": parse(parse_choice, "priority", _("The priority"), PRIORITIES) or "0",
-            "deadline_wish": parse(parse_date, "deadline_wish", _("The wished deadline"),
+            "priority": parse(parse_choice, "priority", _("Priority"), PRIORITIES) or "0",
+            "deadline_wish": parse(parse_date, "deadline_wish", _("Wished deadline"),
                                    minimum=fields.Date.context_today(env.user)) or False,
         }
         return form, errors, vals
@@ -257,17 +257,17 @@ class SupportProductionPortal(SupportA1Portal):
             errors.append(_("You cannot record an invoice for this A1 Form."))
         ref = date = amount = None
         try:
-            ref = parse_text(env, values["ref"], _("The number of the invoice"), max_length=INVOICE_REF_MAX_LENGTH,
+            ref = parse_text(env, values["ref"], _("Invoice number"), max_length=INVOICE_REF_MAX_LENGTH,
                              required=True, field="external_invoice_ref")
         except InputError as exc:
             errors.append(exc.message)
         try:
-            date = parse_date(env, values["date"], _("The date of the invoice"), required=True,
+            date = parse_date(env, values["date"], _("Invoice date"), required=True,
                               maximum=fields.Date.context_today(env.user), field="external_invoice_date")
         except InputError as exc:
             errors.append(exc.message)
         try:
-            amount = parse_float(env, values["amount"], _("The amount of the invoice"), minimum=0, maximum=MAX_AMOUNT,
+            amount = parse_float(env, values["amount"], _("Invoice amount"), minimum=0, maximum=MAX_AMOUNT,
                                  field="external_invoice_amount")
         except InputError as exc:
             errors.append(exc.message)

@@ -259,7 +259,7 @@ class SupportRequestPortal(CustomerPortal):
 
         description = ""
         try:
-            description = parse_text(env, post.get("description"), env._("The description"),
+            description = parse_text(env, post.get("description"), env._("Description"),
                                      max_length=DESCRIPTION_MAX_LENGTH, multiline=True, field="description")
         except InputError as exc:
             errors["description"] = exc.message
