@@ -35,6 +35,12 @@ class SupportPartnerNetworkPortal(CustomerPortal):
         # The record rules give a firm manager their firm's requests only.
         Request = env["support.request"]
         request_count = Request.search_count([("firm_id", "=", firm.id)])
+        corrective_counts = dict(
+            Request._read_group(
+                [("firm_id", "=", firm.id), ("support_corrective_state", "!=", False)],
+                ["support_corrective_state"], ["__count"],
+            )
+        )
         installation_count = env["support.installation"].search_count([("firm_id", "=", firm.id)])
         # Contracts: the firm manager's rule shows their firm's only.
         contracts = env["support.cooperation.contract"].search(
@@ -72,6 +78,8 @@ class SupportPartnerNetworkPortal(CustomerPortal):
                 "installation_count": installation_count,
                 "a1_filed_count": a1_counts.get("filed", 0),
                 "a1_signed_count": a1_counts.get("signed", 0),
+                "corrective_open_count": corrective_counts.get("open", 0),
+                "corrective_done_count": corrective_counts.get("done", 0),
                 "contracts": contracts,
                 "active_contract": contracts.filtered(lambda c: c.state == "active")[:1],
                 "ratings": ratings,

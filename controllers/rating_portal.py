@@ -2,6 +2,8 @@ from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
 
+from odoo.addons.rating.controllers.main import Rating
+
 from .portal import SupportCustomerPortal
 
 
@@ -57,3 +59,14 @@ class SupportRatingPortal(SupportCustomerPortal):
             subtype_xmlid="mail.mt_note",
         )
         return request.redirect("/my/partner?reminder=sent")
+
+
+class SupportRatingLink(Rating):
+    """Step 7 before step 8: the rating link of an RV request works only once its A1 Form
+    is signed (and until the request is escalated to be closed by phone)."""
+
+    def _get_rating_and_record(self, token):
+        rating, record_sudo = super()._get_rating_and_record(token)
+        if record_sudo._name == "support.request" and not record_sudo._support_rating_link_open():
+            raise request.not_found()
+        return rating, record_sudo

@@ -234,9 +234,17 @@ class SupportRequestPortal(CustomerPortal):
                 "form": form,
                 "errors": errors or {},
                 "today": fields.Date.context_today(request.env.user),
+                "support_covered": self._support_customer_is_covered(),
+                "estes_call": request.params.get("estes_call") == "1",
             }
         )
         return values
+
+    def _support_customer_is_covered(self):
+        """Step 2, before the customer fills anything in: an active ESTES today?"""
+        customer = self._support_customer()
+        # sudo: the gate may expire the customer's own contracts that just ended.
+        return bool(customer.sudo()._get_support_contract_holders())
 
     def _parse_support_request_form(self, post):
         """Validate the posted form: (values to create, errors by field)."""
@@ -390,3 +398,18 @@ class SupportRequestPortal(CustomerPortal):
                 self._prepare_support_request_form_values(post, {"form": str(exc)}),
             )
         return request.redirect(f"{request_sudo.access_url}?message=registered")
+
+    @http.route(["/my/support/estes-call"], type="http", auth="user", methods=["POST"], website=True)
+    def portal_support_estes_call(self, **post):
+        """Step 3 from the portal: a customer without an active ESTES asks sales to call."""
+        if self._support_customer_is_covered() or not request.env.user._is_portal():
+            return request.redirect("/my/support/new")
+        customer = self._support_customer()
+        company = self._support_company()
+        # sudo: a portal customer opens (or reuses) their own company's ESTES activation
+        # opportunity; nothing is taken from the form but the click itself.
+        lead = request.env["crm.lead"].sudo()._support_estes_activation_lead(
+            customer, customer.user_id, company
+        )
+        lead._support_ask_to_call(request.env.user.partner_id)
+        return request.redirect("/my/support/new?estes_call=1")

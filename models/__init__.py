@@ -1,6 +1,7 @@
 from . import crm_lead
 from . import event_event
 from . import event_registration
+from . import mail_activity
 from . import rating_rating
 from . import rating_rating_reporting
 from . import resource_calendar_leaves

@@ -10,6 +10,8 @@ SUPPORT_FIRM_KINDS = [
     ("engineering", "IT technical office / computer engineers"),
 ]
 
+SUPPORT_STAFF_GROUPS = "certified_support.group_support_user,certified_support.group_support_accountant"
+
 # A Greek VAT number (ΑΦΜ): 9 digits, optionally with the EU prefix EL (or GR).
 GREEK_VAT_RE = re.compile(r"^(?:EL|GR)?(\d{9})$")
 
@@ -28,21 +30,27 @@ class ResPartner(models.Model):
         help="A contact of a partner firm who supports customers and works in the "
         "partner section of the portal.",
     )
+    # The fields that read the addon's own records are limited to the support staff: a
+    # salesperson or an invoicing user reads contacts without reaching contracts.
     support_contract_ids = fields.One2many(
-        "support.contract", "partner_id", string="ESTES contracts"
+        "support.contract",
+        "partner_id",
+        string="ESTES contracts",
+        groups=SUPPORT_STAFF_GROUPS,
     )
     support_contract_count = fields.Integer(
-        string="ESTES count", compute="_compute_support_contract_count"
+        string="ESTES count", compute="_compute_support_contract_count", groups=SUPPORT_STAFF_GROUPS
     )
     support_has_active_contract = fields.Boolean(
         string="Active ESTES",
         compute="_compute_support_has_active_contract",
         search="_search_support_has_active_contract",
+        groups=SUPPORT_STAFF_GROUPS,
         help="The customer (its commercial entity) holds an ESTES support contract "
         "that is active today.",
     )
     support_installation_ids = fields.One2many(
-        "support.installation", "partner_id", string="Installations"
+        "support.installation", "partner_id", string="Installations", groups=SUPPORT_STAFF_GROUPS
     )
     # phone_validation stores the E.164 form of the phone: indexed for the lookup by number.
     phone_sanitized = fields.Char(index="btree_not_null")
@@ -77,16 +85,25 @@ class ResPartner(models.Model):
         """The contract gate: which of these partners are covered today?
 
         A partner is covered when its commercial entity holds an ESTES contract that
-        is active on ``date`` (today by default). Answered for the whole recordset
-        with one query; contracts found past their end date are expired on the way.
+        is active on ``date`` (today by default).
 
         :return: the subset of ``self`` that may be supported
+        """
+        covering = self._get_support_covering_contracts(date)
+        return self.filtered(lambda p: p.commercial_partner_id._origin.id in covering)
+
+    def _get_support_covering_contracts(self, date=None):
+        """The ESTES contract that covers each of these partners on ``date`` (today by
+        default), answered for the whole recordset with one query; contracts found past
+        their end date are expired on the way.
+
+        :return: ``{commercial partner id: support.contract}`` for the covered ones
         """
         date = date or fields.Date.context_today(self)
         # Compare database ids: ``self`` may hold new records of a form (onchange).
         commercial_ids = set(self.commercial_partner_id._origin.ids)
         if not commercial_ids:
-            return self.browse()
+            return {}
         Contract = self.env["support.contract"]
         contracts = Contract.search_fetch(
             [
@@ -95,10 +112,13 @@ class ResPartner(models.Model):
                 ("date_start", "<=", date),
             ],
             ["partner_id", "date_end"],
+            order="date_start desc, id desc",
         )
         contracts.filtered(lambda c: c.date_end < date)._expire()
-        covered_ids = set(contracts.filtered(lambda c: c.date_end >= date).partner_id.ids)
-        return self.filtered(lambda p: p.commercial_partner_id._origin.id in covered_ids)
+        covering = {}
+        for contract in contracts.filtered(lambda c: c.date_end >= date):
+            covering.setdefault(contract.partner_id.id, contract)
+        return covering
 
     def action_view_support_contracts(self):
         self.ensure_one()

@@ -107,7 +107,10 @@ class ResPartner(models.Model):
 
     # Firms
     support_cooperation_contract_ids = fields.One2many(
-        "support.cooperation.contract", "firm_id", string="Cooperation contracts"
+        "support.cooperation.contract",
+        "firm_id",
+        string="Cooperation contracts",
+        groups="certified_support.group_support_user,certified_support.group_support_accountant",
     )
 
     # Figures behind the status (technicians and firms), computed on the fly
@@ -201,15 +204,37 @@ class ResPartner(models.Model):
         return result
 
     def _support_check_protected_fields(self, vals):
-        """The status is computed, the proposal follows its workflow: neither is edited."""
+        """The status is computed, the proposal follows its workflow: neither is edited.
+
+        Writing a value a field already holds changes nothing and is let through: Odoo's
+        own flows (the contact merge, imports of exported rows) write every stored field.
+        """
         if self.env.su:
             return
-        if CERTIFICATION_FIELDS & set(vals):
+        changed = self._support_changed_fields(vals, CERTIFICATION_FIELDS | PROPOSAL_FIELDS)
+        if CERTIFICATION_FIELDS & changed:
             raise AccessError(self.env._("The certification status is computed; it cannot be edited."))
-        if PROPOSAL_FIELDS & set(vals):
+        if PROPOSAL_FIELDS & changed:
             raise AccessError(
                 self.env._("Certification proposals follow their workflow: the firm proposes, a support manager decides.")
             )
+
+    def _support_changed_fields(self, vals, names):
+        """Which of the fields ``names`` written in ``vals`` would change a record of ``self``."""
+        changed = set()
+        for name in names & set(vals):
+            field = self._fields[name]
+            for partner in self:
+                new = field.convert_to_record(field.convert_to_cache(vals[name], partner), partner)
+                if new != partner[name]:
+                    changed.add(name)
+                    break
+        return changed
+
+    def _support_protected_values(self):
+        """The certification status and proposal of this contact, as ``write`` takes them."""
+        self.ensure_one()
+        return self._convert_to_write({name: self[name] for name in CERTIFICATION_FIELDS | PROPOSAL_FIELDS})
 
     # ------------------------------------------------------------------
     # Actions (support manager)
@@ -243,12 +268,14 @@ class ResPartner(models.Model):
                 )
             )
         self._support_decide_proposal("approved")
+        return True
 
     def action_support_reject_certification(self):
         self._support_check_manager()
         if any(partner.support_proposal_state not in ("proposed", "approved") for partner in self):
             raise UserError(self.env._("Only a proposed or approved technician can be rejected."))
         self._support_decide_proposal("rejected")
+        return True
 
     def _support_decide_proposal(self, state):
         # sudo: the caller checked the support manager's group; contacts may be read-only
@@ -265,6 +292,7 @@ class ResPartner(models.Model):
     def action_support_update_certification(self):
         """Check the conditions again now (button on the technician's form)."""
         self._support_update_certification()
+        return True
 
     def action_view_support_cooperation_contracts(self):
         self.ensure_one()

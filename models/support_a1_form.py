@@ -192,6 +192,7 @@ class SupportA1Form(models.Model):
         self._done_meeting_activities(visited)
         for form in self:
             form._portal_ensure_token()
+        return True
 
     def _done_meeting_activities(self, requests):
         """The calendar gave the account manager a "Meeting" activity on each request it
@@ -207,6 +208,7 @@ class SupportA1Form(models.Model):
         if self.filtered(lambda f: f.state == "signed"):
             self._check_not_signed()
         self.write({"state": "cancelled"})
+        return True
 
     def action_correct(self):
         self.ensure_one()
@@ -232,8 +234,25 @@ class SupportA1Form(models.Model):
             "context": {"default_a1_form_id": self.id},
         }
 
+    def _check_signature_integrity(self):
+        """Whether the stored signed document of each form is the one that was signed:
+        its SHA-256 recomputed now equals the one kept at signing.
+
+        :return: ``{form id: bool}``; False for a form without a signed document
+        """
+        # sudo: the evidence attachment is read to be hashed, whoever checks it.
+        return {
+            form.id: bool(
+                form.signed_pdf_sha256
+                and form.sudo().signed_pdf_id.raw is not None
+                and hashlib.sha256(form.sudo().signed_pdf_id.raw or b"").hexdigest() == form.signed_pdf_sha256
+            )
+            for form in self
+        }
+
     def action_print(self):
-        return self.env.ref("certified_support.action_report_support_a1_form").report_action(self)
+        # data={}: the web client treats it as no data, and an XML-RPC client cannot receive None.
+        return self.env.ref("certified_support.action_report_support_a1_form").report_action(self, data={})
 
     # ------------------------------------------------------------------
     # Signing

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import clean_context
 
 from ..input_bounds import LONG_TEXT_MAX_LENGTH
 
@@ -74,15 +75,22 @@ class SupportAcceptance(models.Model):
             acceptance.name = f"{acceptance.request_id.name} – {kinds.get(acceptance.kind, '')}"
 
     def write(self, vals):
-        if not (self.env.context.get("support_acceptance_cancel") and set(vals) <= CANCEL_FIELDS):
-            tracked = set(vals) - {"message_main_attachment_id"}
-            if tracked:
-                raise UserError(
-                    self.env._(
-                        "A cost acceptance is the customer's agreement and cannot be changed. "
-                        "Cancel it with a reason instead."
-                    )
+        """Nobody edits an acceptance; ``_cancel`` (privileged) only writes its cancellation,
+        once, on a valid one: a cancelled acceptance never becomes valid again."""
+        changed = set(vals) - {"message_main_attachment_id"}
+        is_cancellation = (
+            self.env.su
+            and changed <= CANCEL_FIELDS
+            and vals.get("state") == "cancelled"
+            and all(acceptance.state == "valid" for acceptance in self)
+        )
+        if changed and not is_cancellation:
+            raise UserError(
+                self.env._(
+                    "A cost acceptance is the customer's agreement and cannot be changed. "
+                    "Cancel it with a reason instead."
                 )
+            )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -91,16 +99,38 @@ class SupportAcceptance(models.Model):
             self.env._("A cost acceptance is the customer's agreement and cannot be deleted.")
         )
 
+    @api.model
+    def _record(self, vals_list):
+        """Store the customers' acceptances: the only way one is created.
+
+        The registration and extra-action code calls this after their own checks, with
+        who accepted, who recorded it, when, how and from where; no user creates an
+        acceptance (or adds a line to one) through the ORM.
+        """
+        # sudo: acceptances are read-only for every role; they are created here only.
+        # No default from the caller's context (``default_*`` keys) reaches the evidence,
+        # and it is its own record: no "created" note in its chatter.
+        Acceptance = self.sudo().with_context(clean_context(self.env.context), mail_create_nolog=True)
+        return Acceptance.create(vals_list).sudo(self.env.su)
+
     def _cancel(self, reason):
-        """Cancel the acceptances with a reason, kept in their history."""
+        """Cancel the acceptances with a reason, kept in their history.
+
+        Support staff cancel (with the request, or when it is refused): the caller's right
+        is checked here, and the cancellation records who and when.
+        """
+        if not (self.env.su or self.env.user.has_group("certified_support.group_support_user")):
+            raise AccessError(self.env._("Only support staff can cancel a cost acceptance."))
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for cancelling the cost acceptance."))
         if any(acceptance.state != "valid" for acceptance in self):
             raise UserError(self.env._("This cost acceptance is already cancelled."))
-        self.with_context(support_acceptance_cancel=True).write(
+        # sudo: acceptances are read-only for every role; the right was checked above and
+        # only the cancellation fields are written (``write`` refuses anything else).
+        self.sudo().write(
             {
                 "state": "cancelled",
-                "cancel_reason": reason,
+                "cancel_reason": reason.strip(),
                 "cancel_user_id": self.env.user.id,
                 "cancel_date": fields.Datetime.now(),
             }

@@ -186,16 +186,19 @@ class SupportContract(models.Model):
             raise UserError(self.env._("A contract that has already ended cannot be activated."))
         self.state = "active"
         self.env["support.request"]._on_contracts_activated(self.partner_id)
+        return True
 
     def action_cancel(self):
         if any(contract.state not in ("draft", "active") for contract in self):
             raise UserError(self.env._("Only draft or active contracts can be cancelled."))
         self.state = "cancelled"
+        return True
 
     def action_draft(self):
         if any(contract.state != "cancelled" for contract in self):
             raise UserError(self.env._("Only cancelled contracts can be set back to draft."))
         self.state = "draft"
+        return True
 
     def action_renew(self):
         """Draft next year's contract for each contract, right after it ends."""

@@ -135,11 +135,13 @@ class SupportCooperationContract(models.Model):
         if any(contract.date_end and contract.date_end < today for contract in self):
             raise UserError(self.env._("A cooperation contract that has already ended cannot be activated."))
         self.write({"state": "active"})
+        return True
 
     def action_terminate(self):
         if any(contract.state != "active" for contract in self):
             raise UserError(self.env._("Only an active cooperation contract can be terminated."))
         self.write({"state": "terminated", "date_terminated": fields.Date.context_today(self)})
+        return True
 
     def action_draft(self):
         if any(contract.state not in ("terminated", "expired") for contract in self):
@@ -147,6 +149,7 @@ class SupportCooperationContract(models.Model):
                 self.env._("Only a terminated or expired cooperation contract can be set back to draft.")
             )
         self.write({"state": "draft", "date_terminated": False})
+        return True
 
     # ------------------------------------------------------------------
     # Business

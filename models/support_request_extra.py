@@ -61,7 +61,7 @@ class SupportRequestExtra(models.Model):
         if any(extra.state != "proposed" for extra in self):
             raise UserError(self.env._("This extra action has already been answered."))
         for extra in self:
-            acceptance = self.env["support.acceptance"].create(
+            acceptance = self.env["support.acceptance"]._record(
                 extra.request_id._prepare_acceptance_values(
                     accepted_by, channel, ip_address, kind="extra", lines=extra
                 )
@@ -82,6 +82,7 @@ class SupportRequestExtra(models.Model):
         for extra in self:
             request = extra.request_id
             extra._accept(request.contact_id or request.partner_id, "phone")
+        return True
 
     def _refuse(self):
         if any(extra.state != "proposed" for extra in self):

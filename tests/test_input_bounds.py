@@ -169,7 +169,9 @@ class TestModelBounds(ProductionOrderMixin, SupportCommon):
             "fault line price": lambda: self.fault.line_ids.write({"price_unit": MAX_AMOUNT + 1}),
             "extra hours": lambda: self.env["support.request.extra"].create(
                 {"request_id": self.request.id, "product_id": self.product_remote.id, "quantity": MAX_LINE_HOURS + 1}),
-            "A1 line hours": lambda: form.line_ids.write({"quantity": MAX_LINE_HOURS + 1}),
+            # (more hours than accepted are refused by the A1 line's own constraint first)
+            "A1 line hours": lambda: self.env.cr.execute(
+                "UPDATE support_a1_form_line SET quantity = %s WHERE id = %s", [MAX_LINE_HOURS + 1, form.line_ids[0].id]),
             "recommendation cost": lambda: form.recommendation_ids[0].write({"estimated_cost": MAX_AMOUNT + 1}),
             "order amount": lambda: order.write({"amount": MAX_AMOUNT + 1}),
             "firm invoice amount": lambda: form.write({"external_invoice_amount": MAX_AMOUNT + 1}),

@@ -101,13 +101,19 @@ ensure_venv() {
 # --- PostgreSQL -------------------------------------------------------------
 as_pg_owner() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 
-ensure_pg() {
-    if [ -n "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ] && pg_isready -q; then
-        say "Using the PostgreSQL server from PGHOST/PGPORT/PGUSER (${PGHOST:-default}:${PGPORT:-5432})"
-        DB_HOST=${PGHOST:-} DB_PORT=${PGPORT:-} DB_USER=${PGUSER:-$(id -un)} DB_PASSWORD=${PGPASSWORD:-}
-        return 0
+ensure_pg() {  # sets DB_HOST DB_PORT DB_USER DB_PASSWORD (empty = libpq's default) and PG_WHAT
+    # An empty variable counts as unset: odoo-bin reads PGPORT itself and refuses PGPORT=''.
+    local v; for v in PGHOST PGPORT PGUSER PGPASSWORD; do [ -n "${!v:-}" ] || unset "$v"; done
+    if [ -n "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ]; then
+        [[ ${PGPORT:-5432} =~ ^[0-9]+$ ]] || die "PGPORT=$PGPORT is not a port number"
+        if pg_isready -q; then
+            DB_HOST=${PGHOST:-} DB_PORT=${PGPORT:-} DB_USER=${PGUSER:-$(id -un)} DB_PASSWORD=${PGPASSWORD:-}
+            PG_WHAT="your server, from PGHOST/PGPORT/PGUSER"
+            check_pg_role
+            return 0
+        fi
+        say "No PostgreSQL server answers at host ${PGHOST:-(local socket)}, port ${PGPORT:-5432} (PGHOST/PGPORT/PGUSER): using the private cluster instead"
     fi
-    [ -n "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ] && say "No PostgreSQL server answers at PGHOST/PGPORT: using the private one"
     local bin pgdata
     # PostgreSQL refuses to run as root: then the cluster belongs to the postgres user, and
     # lives where that user can reach it (not under /root); $CACHE/pg links to it.
@@ -139,37 +145,68 @@ EOF
             || die "PostgreSQL did not start, see $pgdata/server.log"
     fi
     DB_HOST=$pgdata DB_PORT=5432 DB_USER=odoo DB_PASSWORD=''
+    PG_WHAT="the private cluster"
+}
+
+sql_ident() {  # a role name as SQL spells it: bare when it can be, else double-quoted
+    if [[ $1 =~ ^[a-z_][a-z0-9_]*$ ]]; then printf %s "$1"; else printf '"%s"' "${1//\"/\"\"}"; fi
+}
+check_pg_role() {  # the server of PGHOST/PGPORT/PGUSER answers: can Odoo work there as DB_USER?
+    local role out; role=$(sql_ident "$DB_USER")
+    [ "$DB_USER" != postgres ] || die "Odoo refuses to connect as the PostgreSQL superuser postgres. Create a role
+       for it, then set PGUSER=odoo and PGPASSWORD; as postgres (e.g. sudo -u postgres psql):
+    CREATE ROLE odoo LOGIN CREATEDB PASSWORD 'choose-one';"
+    out=$(psql -d postgres -XAtqc "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user" 2>&1) \
+        || die "the PostgreSQL server at host ${DB_HOST:-(local socket)}, port ${DB_PORT:-5432} answers, but not to user $DB_USER:
+       $out
+       Set PGUSER (and PGPASSWORD) to a role that may log in, or create one; as a superuser:
+    CREATE ROLE $role LOGIN CREATEDB PASSWORD 'choose-one';"
+    [ "$out" = t ] || die "the PostgreSQL role $DB_USER may not create databases, and Odoo creates its own.
+       As a superuser of that server (e.g. sudo -u postgres psql), run:
+    ALTER ROLE $role CREATEDB;"
 }
 
 # --- Odoo configuration, addons link ----------------------------------------
 write_conf() {
     mkdir -p "$WORK/addons"
     ln -sfn "$ROOT" "$LINK"
+    (umask 077  # it may hold PGPASSWORD
     {
         echo "[options]"
         echo "addons_path = $WORK/addons,$ODOO_SRC/addons,$ODOO_SRC/odoo/addons"
         echo "data_dir = $CACHE/data"
         echo "http_interface = ${CS_HTTP_INTERFACE:-127.0.0.1}"
         echo "http_port = ${CS_HTTP_PORT:-8069}"
-        # Odoo 19 rejects "key = False": unset keys are left out.
+        # Browser tours' screenshots and Chrome logs (Odoo's default, <system tmp>/odoo_tests,
+        # belongs to whoever ran tests there first: a second user's tours fail on it).
+        echo "screenshots = $CACHE/odoo_tests"
+        # Odoo 19 rejects "key = False" and "db_port =": unset keys are left out.
         if [ -n "$DB_HOST" ]; then echo "db_host = $DB_HOST"; fi
         if [ -n "$DB_PORT" ]; then echo "db_port = $DB_PORT"; fi
         echo "db_user = $DB_USER"
         if [ -n "$DB_PASSWORD" ]; then echo "db_password = $DB_PASSWORD"; fi
-    } >"$CONF.new"
+    } >"$CONF.new")
     mv "$CONF.new" "$CONF"
-    # for psql/createdb/dropdb (not PGDATABASE: Odoo would take it as its database)
-    export PGHOST=$DB_HOST PGPORT=$DB_PORT PGUSER=$DB_USER
-    if [ -n "$DB_PASSWORD" ]; then export PGPASSWORD=$DB_PASSWORD; fi
+    # For psql/createdb/dropdb, and odoo-bin reads them too (they win over odoo.conf): the
+    # same values, and none of them empty (not PGDATABASE: Odoo would take it as its database).
+    export PGUSER=$DB_USER
+    if [ -n "$DB_HOST" ]; then export PGHOST=$DB_HOST; else unset PGHOST; fi
+    if [ -n "$DB_PORT" ]; then export PGPORT=$DB_PORT; else unset PGPORT; fi
+    if [ -n "$DB_PASSWORD" ]; then export PGPASSWORD=$DB_PASSWORD; else unset PGPASSWORD; fi
 }
 
-setup() {
+say_pg() {  # say_pg [DATABASE]: the connection chosen, in one line
+    say "PostgreSQL ($PG_WHAT): host ${DB_HOST:-(local socket)}, port ${DB_PORT:-5432}, user $DB_USER, database ${1:-(none given)}"
+}
+
+setup() {  # setup [DATABASE]: everything above; DATABASE is only named in the connection line
     need_pkgs "${SYS_PKGS[@]}"
     ensure_odoo_src
     check_odoo_version
     ensure_venv
     ensure_pg
     write_conf
+    say_pg "${1:-}"
 }
 
 # --- databases, with a stamp kept as the database's comment -------------------

@@ -204,7 +204,7 @@ class SupportPhoneRequest(models.TransientModel):
             }
         )
         # The acceptance is stamped with the time of the call, not of the click.
-        request.with_context(default_accepted_on=self.accepted_on)._register_request(contact)
+        request._register_request(contact, accepted_on=self.accepted_on)
         self.request_id = request
         return self._action_open_request()
 
