@@ -3,6 +3,8 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+from ..input_bounds import InputError, parse_id
+
 
 class SupportPartnerNetworkPortal(CustomerPortal):
     """The firm's scorecard in the partner section, for the firm managers."""
@@ -110,11 +112,16 @@ class SupportPartnerNetworkPortal(CustomerPortal):
     )
     def portal_propose_technician(self, technician_id=None, **kw):
         firm = self._get_scorecard_firm()
-        technician_id = int(technician_id) if str(technician_id or "").isdigit() else 0
-        # Searched as the user: a contact of another firm is not even found.
-        technician = request.env["res.partner"].search(
-            [("id", "=", technician_id), ("commercial_partner_id", "=", firm.id)], limit=1
-        )
+        technician = request.env["res.partner"]
+        try:
+            technician_id = parse_id(request.env, technician_id, request.env._("Technician"), field="technician_id")
+        except InputError:
+            pass
+        else:
+            # Searched as the user: a contact of another firm is not even found.
+            technician = technician.search(
+                [("id", "=", technician_id), ("commercial_partner_id", "=", firm.id)], limit=1
+            )
         error = (
             technician._support_check_can_propose(request.env.user)
             if technician

@@ -9,6 +9,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_certification
+from . import support_input_guard
 from . import support_priced_line
 from . import support_acceptance
 from . import support_acceptance_line

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.tools import float_compare
 from odoo.exceptions import ValidationError
 
+from ..input_bounds import MAX_AMOUNT, MAX_LINE_HOURS
+
 
 class SupportA1FormLine(models.Model):
     """A service given during the meeting: only what the customer accepted."""
@@ -22,10 +24,12 @@ class SupportA1FormLine(models.Model):
     currency_id = fields.Many2one(related="a1_form_id.currency_id")
 
     _quantity_positive = models.Constraint(
-        "CHECK (quantity > 0)", "The hours of a service given must be positive."
+        f"CHECK (quantity > 0 AND quantity <= {MAX_LINE_HOURS})",
+        f"The hours of a service given must be more than 0 and at most {MAX_LINE_HOURS}.",
     )
     _price_positive = models.Constraint(
-        "CHECK (price_unit >= 0)", "The price of a service given cannot be negative."
+        f"CHECK (price_unit >= 0 AND price_unit <= {MAX_AMOUNT})",
+        f"The price of a service given must be between 0 and {MAX_AMOUNT}.",
     )
 
     @api.constrains("product_id", "a1_form_id")

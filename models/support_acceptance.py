@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import clean_context
 
+from ..input_bounds import LONG_TEXT_MAX_LENGTH
+
 CANCEL_FIELDS = {"state", "cancel_reason", "cancel_user_id", "cancel_date"}
 
 
@@ -13,7 +15,7 @@ class SupportAcceptance(models.Model):
 
     _name = "support.acceptance"
     _description = "Cost Acceptance"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "support.input.guard"]
     _order = "accepted_on desc, id desc"
     _check_company_auto = True
 
@@ -63,6 +65,8 @@ class SupportAcceptance(models.Model):
     cancel_reason = fields.Text(readonly=True, tracking=True)
     cancel_user_id = fields.Many2one("res.users", string="Cancelled by", readonly=True)
     cancel_date = fields.Datetime(string="Cancelled on", readonly=True)
+
+    _support_text_max_lengths = {"cancel_reason": LONG_TEXT_MAX_LENGTH}
 
     @api.depends("request_id.name", "kind", "accepted_on")
     def _compute_name(self):

@@ -7,13 +7,15 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import SQL
 
+from ..input_bounds import DESCRIPTION_MAX_LENGTH, LONG_TEXT_MAX_LENGTH, check_date_window
+
 OPEN_STATES = ("new", "waiting_contract", "to_schedule", "scheduled", "in_progress")
 
 
 class SupportRequest(models.Model):
     _name = "support.request"
     _description = "RV Request"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "support.input.guard"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -105,6 +107,10 @@ class SupportRequest(models.Model):
         "This request form has already been submitted.",
     )
     _partner_state_idx = models.Index("(partner_id, id DESC)")
+    _support_text_max_lengths = {
+        "description": DESCRIPTION_MAX_LENGTH,
+        "cancel_reason": LONG_TEXT_MAX_LENGTH,
+    }
 
     @api.depends("partner_id")
     def _compute_user_id(self):
@@ -132,6 +138,10 @@ class SupportRequest(models.Model):
         super()._compute_access_url()
         for request in self:
             request.access_url = f"/my/support/{request.id}"
+
+    @api.constrains("desired_date_from", "desired_date_to")
+    def _check_desired_dates(self):
+        check_date_window(self, "desired_date_from", "desired_date_to")
 
     @api.constrains("partner_id", "contact_id")
     def _check_partner(self):

@@ -67,6 +67,30 @@ class TestRatingPortal(RatingMixin, SupportHttpCommon):
         self.assertEqual(self.signed.state, "to_close_by_phone")
         self.assertFalse(self.signed.rating_ids.filtered("consumed"))
 
+    def test_bad_scores_and_feedback_are_refused(self):
+        """A score the page does not offer is a 4xx (Odoo answered 500); a feedback that
+        cannot be stored comes back on the page with a message and what was typed."""
+        self.authenticate(None, None)
+        for score in (0, 2, 4, 6, 99999999999):
+            with self.subTest(score=score):
+                self.assertEqual(self.url_open(f"/rate/{self.token}/{score}").status_code, 404)
+        for rate in ("4", "abc", "", "5\x00", "99999999999999999999", "5.0"):
+            with self.subTest(rate=rate):
+                self.assertEqual(self._submit(self.token, rate, "Εντάξει").status_code, 400)
+        typed = "Καλή δουλειά"
+        for feedback in (f"{typed}\x00", f"{typed}\x07", typed + "Χ" * 10001):
+            with self.subTest(feedback=feedback[:20]):
+                response = self._submit(self.token, 5, feedback)
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("o_support_rating_error", response.text)
+                self.assertIn(typed, response.text, "the typed feedback is kept")
+        self.signed.invalidate_recordset()
+        self.assertEqual(self.signed.state, "done")
+        self.assertFalse(self.signed.rating_ids.filtered("consumed"), "nothing rated")
+        response = self._submit(self.token, 5, f"  {typed}  ")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.signed.rating_ids.filtered("consumed").feedback, typed)
+
     def test_other_customer_cannot_rate(self):
         self.authenticate("cs_other_customer", "cs_other_customer")
         page = self.url_open(f"/rate/{self.token}/5")
