@@ -2,7 +2,7 @@
     "name": "Certified Support",
     "summary": "Support contracts (ESTES), fault catalogue and certified partner "
     "technicians for a software vendor's customers",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Services",
     "license": "LGPL-3",
     "author": "Certified Support developers",
@@ -59,6 +59,7 @@
         "views/support_xlsx_export_portal_templates.xml",
         "report/support_a1_report.xml",
         "report/support_a1_report_rating.xml",
+        "report/support_request_dossier.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -1,9 +1,8 @@
-import binascii
-from datetime import datetime
+from datetime import timedelta
 
 import pytz
 
-from odoo import http
+from odoo import fields, http
 from odoo.exceptions import AccessError, LockError, MissingError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.http import request
@@ -11,11 +10,30 @@ from odoo.tools import plaintext2html
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..input_bounds import (
+    LONG_TEXT_MAX_LENGTH,
+    MAX_AMOUNT,
+    MAX_LINE_HOURS,
+    MAX_LIST_ITEMS,
+    MAX_MEETING_HOURS,
+    MEETING_FUTURE_HOURS,
+    MEETING_WINDOW_DAYS,
+    NAME_MAX_LENGTH,
+    RECOMMENDATION_MAX_LENGTH,
+    InputError,
+    parse_choice,
+    parse_datetime_local,
+    parse_float,
+    parse_id,
+    parse_id_list,
+    parse_image,
+    parse_text,
+)
 from .portal import SupportCustomerPortal
 
 A1_REPORT = "certified_support.action_report_support_a1_form"
 RECOMMENDATION_KINDS = ("software", "hosting", "hardware", "other")
-MAX_ROWS = 50
+MAX_ROWS = MAX_LIST_ITEMS
 
 
 class SupportA1Portal(SupportCustomerPortal):
@@ -50,19 +68,12 @@ class SupportA1Portal(SupportCustomerPortal):
             "note": "",
         }
 
-    def _a1_parse_float(self, value):
+    def _a1_form_id(self, value):
+        """A posted product id as a number (0 when it is not one), to show the row again."""
         try:
-            return float((value or "").replace(",", "."))
-        except ValueError:
-            return None
-
-    def _a1_parse_datetime(self, value):
-        """A datetime-local value in the user's time zone, as naive UTC."""
-        try:
-            local = datetime.strptime(value or "", "%Y-%m-%dT%H:%M")
-        except ValueError:
-            return None
-        return self._a1_user_tz().localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+            return parse_id(request.env, value, "", required=False) or 0
+        except InputError:
+            return 0
 
     def _a1_parse_form(self, post):
         """What the technician typed, kept as typed (strings) to show it again on errors."""
@@ -73,15 +84,15 @@ class SupportA1Portal(SupportCustomerPortal):
                 continue
             if post.get(f"line_{index}_remove"):
                 continue
-            lines.append({"product_id": int(product_id) if product_id.isdigit() else 0,
+            lines.append({"product_id": self._a1_form_id(product_id),
                           "quantity": post.get(f"line_{index}_quantity", "")})
-        new_product = post.get("new_product_id") or ""
-        if post.get("add_line") and new_product.isdigit():
-            lines.append({"product_id": int(new_product), "quantity": post.get("new_quantity") or "1"})
+        new_product = self._a1_form_id(post.get("new_product_id"))
+        if post.get("add_line") and new_product:
+            lines.append({"product_id": new_product, "quantity": post.get("new_quantity") or "1"})
         recommendations = []
         for index in range(MAX_ROWS):
-            name = (post.get(f"rec_{index}_name") or "").strip()
-            if name:
+            name = post.get(f"rec_{index}_name") or ""
+            if name.strip():
                 recommendations.append({"name": name, "kind": post.get(f"rec_{index}_kind") or "other",
                                         "estimated_cost": post.get(f"rec_{index}_cost") or ""})
         return {
@@ -89,31 +100,53 @@ class SupportA1Portal(SupportCustomerPortal):
             "date_end": post.get("date_end") or "",
             "lines": lines,
             "recommendations": recommendations,
-            "note": (post.get("note") or "")[:10000],
+            "note": post.get("note") or "",
             "extra_recommendation_rows": 1 + (1 if post.get("add_recommendation") else 0),
         }
 
+    def _a1_meeting_window(self, request_sudo):
+        """When the meeting of an A1 Form filed now may have been held (naive UTC): around the
+        scheduled meeting, and not later than tomorrow."""
+        now = fields.Datetime.now()
+        scheduled = request_sudo.meeting_start or now
+        return scheduled - timedelta(days=MEETING_WINDOW_DAYS), now + timedelta(hours=MEETING_FUTURE_HOURS)
+
     def _a1_validate(self, request_sudo, form):
         """Errors, and the values to create the A1 Form with when there are none."""
-        _ = request.env._
+        env = request.env
+        _ = env._
         errors = []
-        date_start = self._a1_parse_datetime(form["date_start"])
-        date_end = self._a1_parse_datetime(form["date_end"])
-        if not date_start or not date_end:
-            errors.append(_("Enter when the meeting started and ended."))
-        elif date_end <= date_start:
-            errors.append(_("The meeting must end after it starts."))
+
+        def parse(parser, *args, **kwargs):
+            try:
+                return parser(env, *args, **kwargs)
+            except InputError as exc:
+                errors.append(exc.message)
+                return None
+
+        tz = self._a1_user_tz()
+        earliest, latest = self._a1_meeting_window(request_sudo)
+        date_start = parse(parse_datetime_local, form["date_start"], _("Start"), tz=tz, minimum=earliest,
+                           maximum=latest, field="date_start")
+        date_end = parse(parse_datetime_local, form["date_end"], _("End"), tz=tz, minimum=earliest,
+                         maximum=latest, field="date_end")
+        if date_start and date_end:
+            if date_end <= date_start:
+                errors.append(_("The meeting must end after it starts."))
+            elif (date_end - date_start).total_seconds() > MAX_MEETING_HOURS * 3600:
+                errors.append(_("A meeting lasts %(hours)s hours at most: check when it started and ended.",
+                                hours=MAX_MEETING_HOURS))
         accepted = self._a1_accepted_lines(request_sudo)
         accepted_by_id = {product.id: line for product, line in accepted.items()}
         line_commands = []
         for index, line in enumerate(form["lines"]):
             accepted_line = accepted_by_id.get(line["product_id"])
-            quantity = self._a1_parse_float(str(line["quantity"]))
             if not accepted_line:
                 errors.append(_("Only the actions the customer accepted can be added."))
                 continue
-            if quantity is None or quantity <= 0:
-                errors.append(_("The hours of %s must be a positive number.", accepted_line.name))
+            quantity = parse(parse_float, line["quantity"], _("Hours of %s", accepted_line.name), minimum=0,
+                             maximum=MAX_LINE_HOURS, min_exclusive=True, field=f"line_{index}_quantity")
+            if quantity is None:
                 continue
             # Name, price and VAT are the ones the customer accepted, never the form's.
             line_commands.append(Command.create({
@@ -128,23 +161,29 @@ class SupportA1Portal(SupportCustomerPortal):
             errors.append(_("An A1 Form needs at least one service given."))
         recommendation_commands = []
         for index, rec in enumerate(form["recommendations"]):
-            cost = self._a1_parse_float(rec["estimated_cost"]) if rec["estimated_cost"] else 0.0
-            if cost is None or cost < 0:
-                errors.append(_("The estimated cost of a recommendation must be a positive number."))
+            name = parse(parse_text, rec["name"], _("Recommendation"), max_length=RECOMMENDATION_MAX_LENGTH,
+                         multiline=True, required=True, field=f"rec_{index}_name")
+            kind = parse(parse_choice, rec["kind"], _("Recommendation kind"), RECOMMENDATION_KINDS,
+                         field=f"rec_{index}_kind")
+            cost = parse(parse_float, rec["estimated_cost"], _("Estimated cost"), minimum=0,
+                         maximum=MAX_AMOUNT, required=False, field=f"rec_{index}_cost")
+            if name is None or kind is None:
                 continue
             recommendation_commands.append(Command.create({
                 "sequence": index,
-                "name": rec["name"][:2000],
-                "kind": rec["kind"] if rec["kind"] in RECOMMENDATION_KINDS else "other",
-                "estimated_cost": cost,
+                "name": name,
+                "kind": kind,
+                "estimated_cost": cost or 0.0,
             }))
+        note = parse(parse_text, form["note"], _("Notes"), max_length=LONG_TEXT_MAX_LENGTH, multiline=True,
+                     field="note")
         values = {
             "request_id": request_sudo.id,
             "date_start": date_start,
             "date_end": date_end,
             "line_ids": line_commands,
             "recommendation_ids": recommendation_commands,
-            "note": plaintext2html(form["note"]) if form["note"].strip() else False,
+            "note": plaintext2html(note) if note else False,
         }
         return errors, values
 
@@ -265,16 +304,35 @@ class SupportA1Portal(SupportCustomerPortal):
         )
         return request.render("certified_support.portal_my_a1_form", values)
 
+    def _a1_json_access(self, a1_id, access_token):
+        """(a1_sudo, None) when the user or the token may read the A1 Form, else (None, the
+        JSON error object to answer)."""
+        env = request.env
+        if access_token is not None and not isinstance(access_token, str):
+            return None, InputError(env._("%(field)s must be text.", field="access_token"), "access_token",
+                                    "invalid_type").to_json()
+        try:
+            return self._document_check_access("support.a1.form", a1_id, access_token=access_token), None
+        except (AccessError, MissingError):
+            return None, {"error": env._("Invalid A1 Form."), "code": "not_found"}
+
     @http.route(["/my/a1/<int:a1_id>/recommendations"], type="jsonrpc", auth="public", website=True)
     def portal_a1_recommendations(self, a1_id, access_token=None, accepted_ids=None):
-        """The customer ticks the recommendations they accept before signing."""
-        try:
-            a1_sudo = self._document_check_access("support.a1.form", a1_id, access_token=access_token)
-        except (AccessError, MissingError):
-            return {"error": request.env._("Invalid A1 Form.")}
+        """The customer ticks the recommendations they accept before signing.
+
+        Params: ``access_token`` (text, optional), ``accepted_ids`` (a list of the
+        recommendations' ids). Answers ``{"accepted_ids": [...]}``, or an error object
+        ``{"error": message, "code": word, "field": param}`` (``field`` when one parameter
+        is the cause), as every JSON route of the addon."""
+        a1_sudo, error = self._a1_json_access(a1_id, access_token)
+        if error:
+            return error
         if not self._a1_can_sign(a1_sudo):
-            return {"error": request.env._("This A1 Form is not waiting for your signature.")}
-        accepted_ids = {int(i) for i in (accepted_ids or []) if str(i).isdigit()}
+            return {"error": request.env._("This A1 Form is not waiting for your signature."), "code": "not_signable"}
+        try:
+            accepted_ids = parse_id_list(request.env, accepted_ids, "accepted_ids", field="accepted_ids")
+        except InputError as exc:
+            return exc.to_json()
         # Checked above: the customer may sign this filed form; only its own rows change.
         accepted = a1_sudo.recommendation_ids.filtered(lambda r: r.id in accepted_ids)
         accepted.write({"accepted": "yes"})
@@ -283,35 +341,35 @@ class SupportA1Portal(SupportCustomerPortal):
 
     @http.route(["/my/a1/<int:a1_id>/accept"], type="jsonrpc", auth="public", website=True)
     def portal_a1_accept(self, a1_id, access_token=None, name=None, signature=None):
+        """The customer signs: ``name`` (text) and ``signature`` (a base64 PNG or JPEG image).
+        Answers ``{"force_refresh": true, "redirect_url": ...}`` or an error object."""
+        env = request.env
         access_token = access_token or request.httprequest.args.get("access_token")
+        a1_sudo, error = self._a1_json_access(a1_id, access_token)
+        if error:
+            return error
         try:
-            a1_sudo = self._document_check_access("support.a1.form", a1_id, access_token=access_token)
-        except (AccessError, MissingError):
-            return {"error": request.env._("Invalid A1 Form.")}
+            name = parse_text(env, name, env._("Your name"), max_length=NAME_MAX_LENGTH, required=True, field="name")
+            signature = parse_image(env, signature, env._("Signature"), field="signature")
+        except InputError as exc:
+            return exc.to_json()
         try:
             a1_sudo.lock_for_update()  # two signatures at once: one only
         except LockError:
-            return {"error": request.env._("This A1 Form is being signed already.")}
+            return {"error": env._("This A1 Form is being signed already."), "code": "locked"}
         a1_sudo.invalidate_recordset(["state"])
         if not self._a1_can_sign(a1_sudo):
-            return {"error": request.env._("This A1 Form is not waiting for your signature.")}
-        if not signature:
-            return {"error": request.env._("Signature is missing.")}
-        if not (name or "").strip():
-            return {"error": request.env._("Enter your name.")}
+            return {"error": env._("This A1 Form is not waiting for your signature."), "code": "not_signable"}
         try:
-            # All or nothing: an error answered to the customer leaves nothing half signed.
-            with request.env.cr.savepoint():
+            with env.cr.savepoint():
                 a1_sudo._sign(
-                    name.strip()[:200], "portal",
+                    name, "portal",
                     ip_address=request.httprequest.remote_addr,
                     signature=signature,
                     accepted_recommendations=a1_sudo.recommendation_ids.filtered(lambda r: r.accepted == "yes"),
                 )
-        except (TypeError, binascii.Error, ValueError):
-            return {"error": request.env._("Invalid signature data.")}
         except UserError as exc:
-            return {"error": str(exc)}
+            return {"error": str(exc), "code": "refused"}
         return {
             "force_refresh": True,
             "redirect_url": a1_sudo.get_portal_url(query_string="&message=sign_ok"),

@@ -3,6 +3,7 @@ import hmac
 from odoo import http
 from odoo.http import request
 
+from odoo.addons.certified_support.input_bounds import SEARCH_MAX_LENGTH, InputError, parse_text
 from odoo.addons.certified_support.models.support_request import OPEN_STATES
 
 CTI_KEY_PARAM = "certified_support.cti_api_key"
@@ -22,23 +23,32 @@ class SupportCtiController(http.Controller):
         (Certified Support > Phone System) in the header ``X-CTI-Key: <key>`` or
         ``Authorization: Bearer <key>``. No key configured: the lookup is disabled.
 
-        Answers ``403 {"error": ...}`` for a missing or wrong key, ``400`` without a usable
-        number, else ``200`` with ``{"number": "+302107489589", "customers": [...]}``: for each
+        Answers ``200`` with ``{"number": "+302107489589", "customers": [...]}``: for each
         customer (commercial entity) whose company or contacts have that phone, its ``id``,
         ``name``, ``vat``, ``url`` (backend card), ``active_contract`` (an active ESTES) and
         ``open_requests`` (``name``, ``state``, ``state_label``, ``fault``, ``url``).
+
+        Errors are JSON objects ``{"error": <message>, "code": <word>}``, with ``"field"``
+        naming the parameter at fault: ``403`` code ``invalid_key`` for a missing or wrong key;
+        ``400`` code ``required``, ``invalid_characters``, ``too_long`` or ``invalid_number``
+        (field ``number``) without a usable number.
         """
+        env = request.env
         if not self._cti_check_key():
             return request.make_json_response(
-                {"error": request.env._("Invalid or missing CTI API key.")}, status=403
+                {"error": env._("Invalid or missing CTI API key."), "code": "invalid_key"}, status=403
             )
         # No user session here: the phone system proved itself with the API key just checked.
-        Partner = request.env["res.partner"].sudo()
-        normalized = Partner._support_normalize_phone(number)
-        if not normalized:
-            return request.make_json_response(
-                {"error": request.env._("Give a valid phone number in the number parameter.")}, status=400
-            )
+        Partner = env["res.partner"].sudo()
+        try:
+            number = parse_text(env, number, env._("Number"), max_length=SEARCH_MAX_LENGTH, required=True,
+                                field="number")
+            normalized = Partner._support_normalize_phone(number)
+            if not normalized:
+                raise InputError(env._("Give a valid phone number in the number parameter."), "number",
+                                 "invalid_number")
+        except InputError as exc:
+            return request.make_json_response(exc.to_json(), status=400)
         partners = Partner.search(Partner._support_phone_domain(normalized), limit=MAX_CUSTOMERS * 5)
         customers = partners.commercial_partner_id[:MAX_CUSTOMERS]
         return request.make_json_response(

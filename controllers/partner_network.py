@@ -3,6 +3,8 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+from ..input_bounds import InputError, parse_id
+
 
 class SupportPartnerNetworkPortal(CustomerPortal):
     """The firm's scorecard in the partner section, for the firm managers."""
@@ -33,6 +35,12 @@ class SupportPartnerNetworkPortal(CustomerPortal):
         # The record rules give a firm manager their firm's requests only.
         Request = env["support.request"]
         request_count = Request.search_count([("firm_id", "=", firm.id)])
+        corrective_counts = dict(
+            Request._read_group(
+                [("firm_id", "=", firm.id), ("support_corrective_state", "!=", False)],
+                ["support_corrective_state"], ["__count"],
+            )
+        )
         installation_count = env["support.installation"].search_count([("firm_id", "=", firm.id)])
         # Contracts: the firm manager's rule shows their firm's only.
         contracts = env["support.cooperation.contract"].search(
@@ -70,6 +78,8 @@ class SupportPartnerNetworkPortal(CustomerPortal):
                 "installation_count": installation_count,
                 "a1_filed_count": a1_counts.get("filed", 0),
                 "a1_signed_count": a1_counts.get("signed", 0),
+                "corrective_open_count": corrective_counts.get("open", 0),
+                "corrective_done_count": corrective_counts.get("done", 0),
                 "contracts": contracts,
                 "active_contract": contracts.filtered(lambda c: c.state == "active")[:1],
                 "ratings": ratings,
@@ -102,11 +112,16 @@ class SupportPartnerNetworkPortal(CustomerPortal):
     )
     def portal_propose_technician(self, technician_id=None, **kw):
         firm = self._get_scorecard_firm()
-        technician_id = int(technician_id) if str(technician_id or "").isdigit() else 0
-        # Searched as the user: a contact of another firm is not even found.
-        technician = request.env["res.partner"].search(
-            [("id", "=", technician_id), ("commercial_partner_id", "=", firm.id)], limit=1
-        )
+        technician = request.env["res.partner"]
+        try:
+            technician_id = parse_id(request.env, technician_id, request.env._("Technician"), field="technician_id")
+        except InputError:
+            pass
+        else:
+            # Searched as the user: a contact of another firm is not even found.
+            technician = technician.search(
+                [("id", "=", technician_id), ("commercial_partner_id", "=", firm.id)], limit=1
+            )
         error = (
             technician._support_check_can_propose(request.env.user)
             if technician

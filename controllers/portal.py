@@ -1,8 +1,15 @@
+from psycopg2 import IntegrityError
+
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import AccessError, LockError, MissingError, UserError, ValidationError
 from odoo.http import request
+from odoo.tools import float_compare
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+
+from ..input_bounds import MAX_LINE_HOURS, InputError, parse_float, parse_id
+
+PROPOSED_ONCE_INDEX = "support_request_extra_proposed_once"  # models.UniqueIndex _proposed_once
 
 
 class SupportCustomerPortal(CustomerPortal):
@@ -139,21 +146,23 @@ class SupportCustomerPortal(CustomerPortal):
         except (AccessError, MissingError):
             raise request.not_found() from None
 
-    @http.route(["/my/partner/requests/<int:request_id>"], type="http", auth="user", website=True)
-    def portal_my_assigned_request(self, request_id, **kw):
-        request_sudo = self._get_assigned_request(request_id)
-        products = self._get_extra_action_products(request_sudo)
+    def _render_assigned_request(self, request_sudo, error=None, form=None):
+        """The technician's page of a request; ``form``: the extra action as typed."""
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "support_partner",
                 "support_request": request_sudo,
-                "extra_products": products,
-                "error": kw.get("error"),
-                "extra_values": kw,
+                "extra_products": self._get_extra_action_products(request_sudo),
+                "error": error,
+                "extra_values": form or {},
             }
         )
         return request.render("certified_support.portal_my_assigned_request", values)
+
+    @http.route(["/my/partner/requests/<int:request_id>"], type="http", auth="user", website=True)
+    def portal_my_assigned_request(self, request_id, **kw):
+        return self._render_assigned_request(self._get_assigned_request(request_id))
 
     @http.route(
         ["/my/partner/requests/<int:request_id>/extra"], type="http", auth="user", website=True,
@@ -161,39 +170,56 @@ class SupportCustomerPortal(CustomerPortal):
     )
     def portal_propose_extra_action(self, request_id, product_id=None, quantity=None, **kw):
         request_sudo = self._get_assigned_request(request_id)
-        error = None
-        if request_sudo.technician_id != request.env.user.partner_id:
-            error = request.env._("Only the technician of the meeting can propose extra actions.")
-        elif request_sudo.state not in ("scheduled", "in_progress"):
-            error = request.env._("Extra actions can be proposed only for a scheduled meeting.")
+        env = request.env
+        form = {"product_id": product_id or "", "quantity": quantity or ""}
         try:
-            quantity = float(quantity or 0)
-        except ValueError:
-            quantity = 0
-        product_id = int(product_id) if (product_id or "").isdigit() else 0
-        # Checked right below against the catalogue's actions.
-        product = request.env["product.product"].sudo().browse(product_id).exists()
-        if not error and product not in self._get_extra_action_products(request_sudo):
-            error = request.env._("Choose an action of the catalogue.")
-        if not error and quantity <= 0:
-            error = request.env._("The hours must be a positive number.")
-        if error:
-            return self.portal_my_assigned_request(request_id, error=error, product_id=product_id, quantity=quantity)
+            if request_sudo.technician_id != env.user.partner_id:
+                raise InputError(env._("Only the technician of the meeting can propose extra actions."))
+            if request_sudo.state not in ("scheduled", "in_progress"):
+                raise InputError(env._("Extra actions can be proposed only for a scheduled meeting."))
+            product_id = parse_id(env, product_id, env._("Action"), field="product_id")
+            # Checked right below against the catalogue's actions.
+            product = env["product.product"].sudo().browse(product_id).exists()
+            if product not in self._get_extra_action_products(request_sudo):
+                raise InputError(env._("Choose an action of the catalogue."), "product_id")
+            quantity = parse_float(env, quantity, env._("Hours"), minimum=0, maximum=MAX_LINE_HOURS,
+                                   min_exclusive=True, field="quantity")
+        except InputError as exc:
+            return self._render_assigned_request(request_sudo, exc.message, form)
+        # The same proposal posted twice (a double click, a reload) is one proposal: the
+        # request is locked, and an identical one still waiting for the customer answers.
         try:
-            # Portal users cannot create records: the technician was checked to be the one
-            # of this scheduled meeting, and the action and its price come from the catalogue.
-            request.env["support.request.extra"].sudo().create(
-                {
-                    "request_id": request_sudo.id,
-                    "product_id": product.id,
-                    "quantity": quantity,
-                    "proposed_by_id": request.env.user.partner_id.id,
-                }
-            )
+            request_sudo.lock_for_update()
+        except LockError:
+            return self._render_assigned_request(
+                request_sudo, env._("This extra action is being proposed already."), form)
+        request_sudo.invalidate_recordset(["extra_ids"])
+        if request_sudo.extra_ids.filtered(
+            lambda e: e.state == "proposed" and e.product_id == product
+            and float_compare(e.quantity, quantity, precision_digits=2) == 0
+        ):
+            return request.redirect(f"/my/partner/requests/{request_sudo.id}")
+        try:
+            with env.cr.savepoint():
+                # Portal users cannot create records: the technician was checked to be the one
+                # of this scheduled meeting, and the action and its price come from the catalogue.
+                env["support.request.extra"].sudo().create(
+                    {
+                        "request_id": request_sudo.id,
+                        "product_id": product.id,
+                        "quantity": quantity,
+                        "proposed_by_id": env.user.partner_id.id,
+                    }
+                )
+        except IntegrityError as exc:
+            if exc.diag.constraint_name != PROPOSED_ONCE_INDEX:
+                raise
+            # The same proposal, committed meanwhile by the other submission.
+            return request.redirect(f"/my/partner/requests/{request_sudo.id}")
         except (UserError, ValidationError) as exc:
-            return self.portal_my_assigned_request(request_id, error=str(exc), product_id=product_id, quantity=quantity)
+            return self._render_assigned_request(request_sudo, str(exc), form)
         request_sudo.message_post(
-            body=request.env._("%s proposed an extra action; the customer must accept its cost.", request.env.user.name),
+            body=env._("%s proposed an extra action; the customer must accept its cost.", env.user.name),
             subtype_xmlid="mail.mt_note",
         )
         return request.redirect(f"/my/partner/requests/{request_sudo.id}")

@@ -1,14 +1,25 @@
-import base64
-
 from odoo import fields, http
 from odoo.exceptions import AccessError, LockError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..input_bounds import (
+    INVOICE_REF_MAX_LENGTH,
+    LONG_TEXT_MAX_LENGTH,
+    MAX_AMOUNT,
+    MAX_UPLOAD_SIZE,
+    MAX_UPLOADS,
+    NAME_MAX_LENGTH,
+    InputError,
+    check_file,
+    parse_choice,
+    parse_date,
+    parse_float,
+    parse_text,
+)
 from .a1_portal import SupportA1Portal
 
-MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024  # 10 MiB per file
 EDITABLE_STATES = ("draft", "clarification")
 PRIORITIES = ("0", "1", "2")
 
@@ -98,14 +109,7 @@ class SupportProductionPortal(SupportA1Portal):
                 order_sudo, access_token,
                 errors=[request.env._("This production order cannot be changed any more.")])
         form, errors, vals = self._production_parse(post)
-        files = [f for f in request.httprequest.files.getlist("attachments") if f and f.filename]
-        contents = []
-        for upload in files:
-            data = upload.read(MAX_ATTACHMENT_SIZE + 1)
-            if len(data) > MAX_ATTACHMENT_SIZE:
-                errors.append(request.env._("%s is larger than 10 MB.", upload.filename))
-            elif data:
-                contents.append((upload.filename[:200], data, upload.mimetype))
+        contents = self._production_uploads(errors)
         submit = bool(post.get("submit"))
         if submit and not (vals["title"] and vals["requested_change"]):
             errors.append(request.env._("Give the order a title and describe the requested change before submitting it."))
@@ -126,7 +130,7 @@ class SupportProductionPortal(SupportA1Portal):
         if contents:
             attachments = request.env["ir.attachment"].sudo().create([  # portal users cannot create attachments; checked above
                 {"name": name, "raw": data, "res_model": order_sudo._name, "res_id": order_sudo.id,
-                 "mimetype": "text/plain" if "svg" in (mimetype or "") else mimetype}
+                 "mimetype": mimetype}  # the type of the content, never the name's or the browser's
                 for name, data, mimetype in contents
             ])
             order_sudo.message_post(
@@ -141,34 +145,57 @@ class SupportProductionPortal(SupportA1Portal):
         query = "&message=%s" % ("submitted" if submit else "saved")
         return request.redirect(order_sudo.get_portal_url(query_string=query))
 
+    def _production_uploads(self, errors):
+        """(name, content, mimetype) of each file attached, checked by its content; what is
+        refused is added to ``errors``."""
+        env = request.env
+        files = [f for f in request.httprequest.files.getlist("attachments") if f and f.filename]
+        if len(files) > MAX_UPLOADS:
+            errors.append(env._("Attach %(max)s files at most at once.", max=MAX_UPLOADS))
+            return []
+        contents = []
+        for upload in files:
+            try:
+                data = upload.read(MAX_UPLOAD_SIZE + 1)
+                name, mimetype = check_file(env, upload.filename, data, field="attachments")
+            except InputError as exc:
+                errors.append(exc.message)
+            else:
+                contents.append((name, data, mimetype))
+        return contents
+
     def _production_parse(self, post):
         """What the customer typed, kept as typed to show it again, and the values to write."""
-        _ = request.env._
+        env = request.env
+        _ = env._
         form = {
-            "title": (post.get("title") or "").strip()[:200],
-            "current_behaviour": (post.get("current_behaviour") or "")[:10000],
-            "requested_change": (post.get("requested_change") or "")[:10000],
-            "business_reason": (post.get("business_reason") or "")[:10000],
-            "priority": post.get("priority") if post.get("priority") in PRIORITIES else "0",
-            "deadline_wish": (post.get("deadline_wish") or "").strip(),
+            name: post.get(name) or ""
+            for name in ("title", "current_behaviour", "requested_change", "business_reason", "deadline_wish")
         }
+        form["priority"] = post.get("priority") if post.get("priority") in PRIORITIES else "0"
         errors = []
-        deadline = False
-        if form["deadline_wish"]:
+
+        def parse(parser, name, *args, **kwargs):
             try:
-                deadline = fields.Date.to_date(form["deadline_wish"])
-            except ValueError:
-                errors.append(_("The wished deadline is not a valid date."))
-            else:
-                if deadline < fields.Date.context_today(request.env.user):
-                    errors.append(_("The wished deadline cannot be in the past."))
+                return parser(env, form[name], *args, field=name, **kwargs)
+            except InputError as exc:
+                errors.append(exc.message)
+                return None
+
+        texts = {
+            "current_behaviour": _("Current behaviour"),
+            "requested_change": _("Requested change"),
+            "business_reason": _("Business reason"),
+        }
         vals = {
-            "title": form["title"] or False,
-            "current_behaviour": form["current_behaviour"] or False,
-            "requested_change": form["requested_change"] or False,
-            "business_reason": form["business_reason"] or False,
-            "priority": form["priority"],
-            "deadline_wish": deadline,
+            "title": parse(parse_text, "title", _("Title"), max_length=NAME_MAX_LENGTH) or False,
+            **{
+                name: parse(parse_text, name, label, max_length=LONG_TEXT_MAX_LENGTH, multiline=True) or False
+                for name, label in texts.items()
+            },
+            "priority": parse(parse_choice, "priority", _("Priority"), PRIORITIES) or "0",
+            "deadline_wish": parse(parse_date, "deadline_wish", _("Wished deadline"),
+                                   minimum=fields.Date.context_today(env.user)) or False,
         }
         return form, errors, vals
 
@@ -218,35 +245,37 @@ class SupportProductionPortal(SupportA1Portal):
             a1_sudo = self._document_check_access("support.a1.form", a1_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
-        _ = request.env._
-        values = {
-            "ref": (post.get("external_invoice_ref") or "").strip()[:64],
-            "date": (post.get("external_invoice_date") or "").strip(),
-            "amount": (post.get("external_invoice_amount") or "").strip(),
+        env = request.env
+        _ = env._
+        values = {  # as typed, to show them again
+            "ref": post.get("external_invoice_ref") or "",
+            "date": post.get("external_invoice_date") or "",
+            "amount": post.get("external_invoice_amount") or "",
         }
         errors = []
         if not self._a1_can_record_invoice(a1_sudo):
             errors.append(_("You cannot record an invoice for this A1 Form."))
-        date = amount = None
+        ref = date = amount = None
         try:
-            date = fields.Date.to_date(values["date"]) if values["date"] else None
-        except ValueError:
-            pass
+            ref = parse_text(env, values["ref"], _("Invoice number"), max_length=INVOICE_REF_MAX_LENGTH,
+                             required=True, field="external_invoice_ref")
+        except InputError as exc:
+            errors.append(exc.message)
         try:
-            amount = float(values["amount"].replace(",", ".")) if values["amount"] else None
-        except ValueError:
-            pass
-        if not values["ref"]:
-            errors.append(_("Enter the number of the invoice."))
-        if not date:
-            errors.append(_("Enter the date of the invoice."))
-        if amount is None or amount < 0:
-            errors.append(_("Enter the amount of the invoice as a positive number."))
+            date = parse_date(env, values["date"], _("Invoice date"), required=True,
+                              maximum=fields.Date.context_today(env.user), field="external_invoice_date")
+        except InputError as exc:
+            errors.append(exc.message)
+        try:
+            amount = parse_float(env, values["amount"], _("Invoice amount"), minimum=0, maximum=MAX_AMOUNT,
+                                 field="external_invoice_amount")
+        except InputError as exc:
+            errors.append(exc.message)
         if not errors:
             try:
                 # Checked above: the user manages the firm of this signed A1 Form, which
                 # invoices in its own system; only the three invoice fields are written.
-                a1_sudo._record_external_invoice(values["ref"], date, amount)
+                a1_sudo._record_external_invoice(ref, date, amount)
             except UserError as exc:
                 errors.append(str(exc))
         if not errors:

@@ -1,5 +1,6 @@
 import re
 import secrets
+from datetime import date, timedelta
 
 from psycopg2 import IntegrityError
 
@@ -9,10 +10,20 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
 
+from ..input_bounds import (
+    DESCRIPTION_MAX_LENGTH,
+    REQUEST_MAX_DAYS_AHEAD,
+    InputError,
+    parse_choice,
+    parse_date,
+    parse_float,
+    parse_id,
+    parse_text,
+    parse_token,
+)
 from ..models.support_request import OPEN_STATES
 
-SUBMISSION_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-DESCRIPTION_MAX_LENGTH = 5000
+SUBMISSION_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 SUBMISSION_CONSTRAINT = "support_request_submission_uniq"  # models.Constraint _submission_uniq
 
 
@@ -208,7 +219,7 @@ class SupportRequestPortal(CustomerPortal):
 
     def _prepare_support_request_form_values(self, form=None, errors=None):
         form = dict(form or {})
-        if not SUBMISSION_TOKEN_RE.match(form.get("submission_token") or ""):
+        if not parse_token(form.get("submission_token"), SUBMISSION_TOKEN_RE):
             form["submission_token"] = secrets.token_urlsafe(24)
         faults = self._get_support_faults()
         values = self._prepare_portal_layout_values()
@@ -223,9 +234,17 @@ class SupportRequestPortal(CustomerPortal):
                 "form": form,
                 "errors": errors or {},
                 "today": fields.Date.context_today(request.env.user),
+                "support_covered": self._support_customer_is_covered(),
+                "estes_call": request.params.get("estes_call") == "1",
             }
         )
         return values
+
+    def _support_customer_is_covered(self):
+        """Step 2, before the customer fills anything in: an active ESTES today?"""
+        customer = self._support_customer()
+        # sudo: the gate may expire the customer's own contracts that just ended.
+        return bool(customer.sudo()._get_support_contract_holders())
 
     def _parse_support_request_form(self, post):
         """Validate the posted form: (values to create, errors by field)."""
@@ -234,37 +253,45 @@ class SupportRequestPortal(CustomerPortal):
         faults = self._get_support_faults()
 
         fault = env["support.fault"]
-        fault_id = (post.get("fault_id") or "").strip()
-        if not fault_id:
-            errors["fault_id"] = env._("Choose the reason for your request.")
+        try:
+            fault_id = parse_id(env, post.get("fault_id"), env._("Fault"), field="fault_id")
+        except InputError as exc:
+            errors["fault_id"] = (
+                env._("Choose the reason for your request.") if exc.code == "required"
+                else env._("This fault is not in the catalogue any more: choose another one.")
+            )
         else:
-            fault = faults.filtered(lambda f: str(f.id) == fault_id)
+            fault = faults.filtered(lambda f: f.id == fault_id)
             if not fault:
                 errors["fault_id"] = env._("This fault is not in the catalogue any more: choose another one.")
 
-        description = (post.get("description") or "").strip()
-        if not description:
+        description = ""
+        try:
+            description = parse_text(env, post.get("description"), env._("Description"),
+                                     max_length=DESCRIPTION_MAX_LENGTH, multiline=True, field="description")
+        except InputError as exc:
+            errors["description"] = exc.message
+        if not description and "description" not in errors:
             errors["description"] = env._("Describe the problem in a few words.")
-        elif len(description) > DESCRIPTION_MAX_LENGTH:
-            errors["description"] = env._(
-                "The description is too long (%(max)s characters at most).", max=DESCRIPTION_MAX_LENGTH
-            )
 
         dates = {}
         today = fields.Date.context_today(env.user)
         for name in ("desired_date_from", "desired_date_to"):
-            raw = (post.get(name) or "").strip()
-            if not raw:
-                dates[name] = False
-                continue
+            dates[name] = False
             try:
-                dates[name] = fields.Date.to_date(raw)
-            except ValueError:
-                dates[name] = False
+                # Any well-formed date here; the window is checked below with its own words.
+                day = parse_date(env, post.get(name), name, minimum=date.min, maximum=date.max, field=name)
+            except InputError:
                 errors[name] = env._("Enter a valid date.")
                 continue
-            if dates[name] < today:
+            if not day:
+                continue
+            if day < today:
                 errors[name] = env._("Choose today or a later day.")
+            elif day > today + timedelta(days=REQUEST_MAX_DAYS_AHEAD):
+                errors[name] = env._("Choose a day within the next year.")
+            else:
+                dates[name] = day
         if (
             dates["desired_date_from"] and dates["desired_date_to"]
             and dates["desired_date_from"] > dates["desired_date_to"]
@@ -277,7 +304,9 @@ class SupportRequestPortal(CustomerPortal):
             allowed = ("onsite", "remote") if fault.location == "both" else (fault.location,)
             if not location and len(allowed) == 1:
                 location = allowed[0]
-            if location not in allowed:
+            try:
+                location = parse_choice(env, location, env._("Location"), allowed, field="location")
+            except InputError:
                 errors["location"] = (
                     env._("Choose on site or remote support.")
                     if len(allowed) > 1 or not location
@@ -287,16 +316,21 @@ class SupportRequestPortal(CustomerPortal):
                 )
 
         installation = env["support.installation"]
-        installation_id = (post.get("installation_id") or "").strip()
-        if installation_id:
-            installation = self._get_support_installations().filtered(lambda i: str(i.id) == installation_id)
+        try:
+            installation_id = parse_id(env, post.get("installation_id"), env._("Installation"), required=False,
+                                       field="installation_id")
+        except InputError:
+            installation_id = 0
+        if installation_id is not None:
+            installation = self._get_support_installations().filtered(lambda i: i.id == installation_id)
             if not installation:
                 errors["installation_id"] = env._("Choose one of your installations.")
 
         if fault and "fault_id" not in errors:
             try:
-                amount = float(post.get("amount_total") or "")
-            except ValueError:
+                amount = parse_float(env, post.get("amount_total"), env._("Amount"), minimum=0,
+                                     maximum=1e12, field="amount_total")
+            except InputError:
                 amount = None
             if amount is None or fault.currency_id.compare_amounts(amount, fault.amount_total) != 0:
                 errors["amount_total"] = env._(
@@ -313,7 +347,7 @@ class SupportRequestPortal(CustomerPortal):
             "description": description,
             "desired_date_from": dates["desired_date_from"],
             "desired_date_to": dates["desired_date_to"],
-            "location": location,
+            "location": location if not errors.get("location") else False,
             "installation_id": installation.id,
         }
         return values, errors
@@ -331,13 +365,13 @@ class SupportRequestPortal(CustomerPortal):
                 "certified_support.portal_support_request_new", self._prepare_support_request_form_values()
             )
         post.pop("csrf_token", None)
-        token = post.get("submission_token") or ""
-        if SUBMISSION_TOKEN_RE.match(token):
+        token = parse_token(post.get("submission_token"), SUBMISSION_TOKEN_RE)
+        if token:
             existing = self._find_submitted_support_request(token)
             if existing:
                 return request.redirect(existing.access_url)
         vals, errors = self._parse_support_request_form(post)
-        if not SUBMISSION_TOKEN_RE.match(token):
+        if not token:
             errors["submission_token"] = request.env._("This form was out of date: please check it and submit it again.")
         if errors:
             return request.render(
@@ -364,3 +398,18 @@ class SupportRequestPortal(CustomerPortal):
                 self._prepare_support_request_form_values(post, {"form": str(exc)}),
             )
         return request.redirect(f"{request_sudo.access_url}?message=registered")
+
+    @http.route(["/my/support/estes-call"], type="http", auth="user", methods=["POST"], website=True)
+    def portal_support_estes_call(self, **post):
+        """Step 3 from the portal: a customer without an active ESTES asks sales to call."""
+        if self._support_customer_is_covered() or not request.env.user._is_portal():
+            return request.redirect("/my/support/new")
+        customer = self._support_customer()
+        company = self._support_company()
+        # sudo: a portal customer opens (or reuses) their own company's ESTES activation
+        # opportunity; nothing is taken from the form but the click itself.
+        lead = request.env["crm.lead"].sudo()._support_estes_activation_lead(
+            customer, customer.user_id, company
+        )
+        lead._support_ask_to_call(request.env.user.partner_id)
+        return request.redirect("/my/support/new?estes_call=1")

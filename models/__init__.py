@@ -1,6 +1,7 @@
 from . import crm_lead
 from . import event_event
 from . import event_registration
+from . import mail_activity
 from . import rating_rating
 from . import rating_rating_reporting
 from . import resource_calendar_leaves
@@ -8,6 +9,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_certification
+from . import support_input_guard
 from . import support_priced_line
 from . import support_acceptance
 from . import support_acceptance_line

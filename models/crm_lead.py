@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CrmLead(models.Model):
@@ -26,3 +26,55 @@ class CrmLead(models.Model):
         waiting = requests.filtered(lambda r: r.state == "waiting_contract")
         waiting._refuse_without_contract()
         return res
+
+    @api.model
+    def _support_estes_activation_lead(self, partner, salesperson, company):
+        """The customer's open "ESTES activation" opportunity, created when it has none.
+
+        Called by the procedure (a request waiting for a contract, the customer asking
+        sales to call from the portal) on a privileged recordset: the caller decided that
+        the customer needs one.
+        """
+        lead = self.search(
+            [
+                ("partner_id", "=", partner.id),
+                ("support_estes_activation", "=", True),
+                ("type", "=", "opportunity"),
+                ("won_status", "=", "pending"),
+            ],
+            order="id",
+            limit=1,
+        )
+        if not lead:
+            lead = self.create(
+                {
+                    "name": self.env._("ESTES activation – %s", partner.name),
+                    "type": "opportunity",
+                    "partner_id": partner.id,
+                    "user_id": salesperson.id,
+                    "company_id": company.id,
+                    "support_estes_activation": True,
+                    "description": self.env._(
+                        "The customer asked for support without an active ESTES contract. "
+                        "Activate a contract to let the waiting requests go on."
+                    ),
+                }
+            )
+        return lead
+
+    def _support_ask_to_call(self, contact):
+        """The customer asked from the portal to be called about an ESTES contract: a
+        "Call" activity for the salesperson, unless one is already waiting."""
+        call = self.env.ref("mail.mail_activity_data_call")
+        for lead in self:
+            lead.message_post(
+                body=self.env._("%s asked from the portal to be called about an ESTES contract.", contact.display_name),
+                subtype_xmlid="mail.mt_note",
+            )
+            if not lead.activity_ids.filtered(lambda a: a.activity_type_id == call):
+                lead.activity_schedule(
+                    "mail.mail_activity_data_call",
+                    user_id=(lead.user_id or self.env.ref("base.user_admin")).id,
+                    note=self.env._("Call %(contact)s (%(phone)s) about an ESTES support contract.",
+                                    contact=contact.display_name, phone=contact.phone or contact.commercial_partner_id.phone or "-"),
+                )

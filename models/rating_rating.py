@@ -1,8 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-# What the customer gave: staff may not change it (only the rating flows, as superuser).
-SUPPORT_PROTECTED_FIELDS = {"rating", "feedback", "consumed", "partner_id", "rated_partner_id", "support_source"}
+# What staff may still write on a rating of an RV request: nothing of what the customer
+# gave, nor where it points (only the rating flows write those, as superuser).
+SUPPORT_STAFF_WRITABLE = {"is_internal"}
 
 
 class RatingRating(models.Model):
@@ -18,13 +19,15 @@ class RatingRating(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su and any(self._support_vals_target_request(vals) for vals in vals_list):
+            raise AccessError(self.env._("Ratings of RV requests are given by the customers, not created by staff."))
         ratings = super().create(vals_list)
         ratings._support_update_rated_technicians()
         return ratings
 
     def write(self, vals):
-        if SUPPORT_PROTECTED_FIELDS & set(vals):
-            self._support_check_not_staff_edit()
+        if set(vals) - SUPPORT_STAFF_WRITABLE or self._support_vals_target_request(vals):
+            self._support_check_not_staff_edit(vals)
         watched = {"rating", "consumed", "rated_partner_id", "res_id", "res_model_id", "rated_on"}
         before = self._support_rated_technicians() if watched & set(vals) else None
         result = super().write(vals)
@@ -33,18 +36,27 @@ class RatingRating(models.Model):
         return result
 
     def unlink(self):
-        self.filtered("consumed")._support_check_not_staff_edit()
+        self._support_check_not_staff_edit()
         technicians = self._support_rated_technicians()
         result = super().unlink()
         technicians._support_update_certification()
         return result
 
-    def _support_check_not_staff_edit(self):
+    def _support_vals_target_request(self, vals):
+        """Whether ``vals`` point a rating at an RV request."""
+        request_model = self.env["ir.model"]._get_id("support.request")
+        return vals.get("res_model") == "support.request" or vals.get("res_model_id") == request_model
+
+    def _support_check_not_staff_edit(self, vals=None):
         """A customer's rating of an RV request is evidence: only the customer's rating link
-        and the phone wizard (both as superuser, after their own checks) write it."""
+        and the phone wizard (both as superuser, after their own checks) write it; nobody
+        else creates, changes, moves or deletes one."""
         if self.env.su:
             return
-        if any(rating.res_model == "support.request" for rating in self.sudo()):  # read the model of ratings the user may not read
+        # read the model of ratings the user may not read
+        if any(rating.res_model == "support.request" for rating in self.sudo()) or (
+            vals and self._support_vals_target_request(vals)
+        ):
             raise AccessError(self.env._("The customer's rating of an RV request cannot be changed by staff."))
 
     def _support_rated_technicians(self):

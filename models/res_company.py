@@ -54,6 +54,14 @@ class ResCompany(models.Model):
         "production or support order (ΠΠΥ).",
     )
 
+    support_corrective_user_id = fields.Many2one(
+        "res.users",
+        string="Corrective actions by",
+        domain="[('share', '=', False)]",
+        help="The support manager who gets a corrective action for every rating of 1 or 2 "
+        "out of 5. Empty: the first support manager of the company.",
+    )
+
     @api.constrains(
         "support_cert_min_installations", "support_cert_academy_months",
         "support_cert_min_satisfaction", "support_cert_satisfaction_months",

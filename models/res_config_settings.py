@@ -30,6 +30,9 @@ class ResConfigSettings(models.TransientModel):
     support_production_user_id = fields.Many2one(
         related="company_id.support_production_user_id", readonly=False
     )
+    support_corrective_user_id = fields.Many2one(
+        related="company_id.support_corrective_user_id", readonly=False
+    )
     support_cti_api_key = fields.Char(
         string="CTI API key",
         config_parameter="certified_support.cti_api_key",

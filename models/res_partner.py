@@ -85,16 +85,25 @@ class ResPartner(models.Model):
         """The contract gate: which of these partners are covered today?
 
         A partner is covered when its commercial entity holds an ESTES contract that
-        is active on ``date`` (today by default). Answered for the whole recordset
-        with one query; contracts found past their end date are expired on the way.
+        is active on ``date`` (today by default).
 
         :return: the subset of ``self`` that may be supported
+        """
+        covering = self._get_support_covering_contracts(date)
+        return self.filtered(lambda p: p.commercial_partner_id._origin.id in covering)
+
+    def _get_support_covering_contracts(self, date=None):
+        """The ESTES contract that covers each of these partners on ``date`` (today by
+        default), answered for the whole recordset with one query; contracts found past
+        their end date are expired on the way.
+
+        :return: ``{commercial partner id: support.contract}`` for the covered ones
         """
         date = date or fields.Date.context_today(self)
         # Compare database ids: ``self`` may hold new records of a form (onchange).
         commercial_ids = set(self.commercial_partner_id._origin.ids)
         if not commercial_ids:
-            return self.browse()
+            return {}
         Contract = self.env["support.contract"]
         contracts = Contract.search_fetch(
             [
@@ -103,10 +112,13 @@ class ResPartner(models.Model):
                 ("date_start", "<=", date),
             ],
             ["partner_id", "date_end"],
+            order="date_start desc, id desc",
         )
         contracts.filtered(lambda c: c.date_end < date)._expire()
-        covered_ids = set(contracts.filtered(lambda c: c.date_end >= date).partner_id.ids)
-        return self.filtered(lambda p: p.commercial_partner_id._origin.id in covered_ids)
+        covering = {}
+        for contract in contracts.filtered(lambda c: c.date_end >= date):
+            covering.setdefault(contract.partner_id.id, contract)
+        return covering
 
     def action_view_support_contracts(self):
         self.ensure_one()

@@ -1,10 +1,14 @@
+import base64
 import hashlib
 
 from odoo import api, fields, models
 from odoo.exceptions import LockError, UserError, ValidationError
 from odoo.fields import Command
+from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
+from ..input_bounds import INVOICE_REF_MAX_LENGTH, MAX_MEETING_HOURS, NAME_MAX_LENGTH, SIGNATURE_MIMETYPES, check_date_window
 
 # A signed A1 Form stays what the customer signed; once corrected, it is superseded, not changed.
 LOCKED_STATES = ("signed", "corrected")
@@ -31,7 +35,7 @@ class SupportA1Form(models.Model):
 
     _name = "support.a1.form"
     _description = "A1 Form"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "support.input.guard"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -110,6 +114,8 @@ class SupportA1Form(models.Model):
     )
 
     _partner_idx = models.Index("(partner_id, id DESC)")
+    # external_invoice_ref: support_a1_form_orders.py
+    _support_text_max_lengths = {"signed_by": NAME_MAX_LENGTH, "external_invoice_ref": INVOICE_REF_MAX_LENGTH}
 
     @api.depends("date_start", "date_end")
     def _compute_duration(self):
@@ -140,11 +146,25 @@ class SupportA1Form(models.Model):
         self.ensure_one()
         return self.env._("A1 Form %s", self.name).replace("/", "-")
 
-    @api.constrains("date_start", "date_end")
+    @api.constrains("date_start", "date_end", "signed_on")
     def _check_dates(self):
+        check_date_window(self, "date_start", "date_end", "signed_on")
         for form in self:
             if form.date_start and form.date_end and form.date_end <= form.date_start:
                 raise ValidationError(self.env._("The meeting must end after it starts."))
+            if form.date_start and form.date_end and (
+                (form.date_end - form.date_start).total_seconds() > MAX_MEETING_HOURS * 3600
+            ):
+                raise ValidationError(self.env._(
+                    "A meeting lasts %(hours)s hours at most: check when it started and ended.",
+                    hours=MAX_MEETING_HOURS,
+                ))
+
+    @api.constrains("signature")
+    def _check_signature(self):
+        for form in self.filtered("signature"):
+            if guess_mimetype(base64.b64decode(form.signature), default="") not in SIGNATURE_MIMETYPES:
+                raise ValidationError(self.env._("The signature must be a PNG or JPEG image."))
 
     @api.constrains("state", "signed_on", "signed_pdf_id", "signed_pdf_sha256")
     def _check_signature_evidence(self):

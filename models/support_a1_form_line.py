@@ -1,5 +1,10 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
+from odoo.tools import float_compare
 from odoo.exceptions import ValidationError
+
+from ..input_bounds import MAX_AMOUNT, MAX_LINE_HOURS
 
 
 class SupportA1FormLine(models.Model):
@@ -19,10 +24,12 @@ class SupportA1FormLine(models.Model):
     currency_id = fields.Many2one(related="a1_form_id.currency_id")
 
     _quantity_positive = models.Constraint(
-        "CHECK (quantity > 0)", "The hours of a service given must be positive."
+        f"CHECK (quantity > 0 AND quantity <= {MAX_LINE_HOURS})",
+        f"The hours of a service given must be more than 0 and at most {MAX_LINE_HOURS}.",
     )
     _price_positive = models.Constraint(
-        "CHECK (price_unit >= 0)", "The price of a service given cannot be negative."
+        f"CHECK (price_unit >= 0 AND price_unit <= {MAX_AMOUNT})",
+        f"The price of a service given must be between 0 and {MAX_AMOUNT}.",
     )
 
     @api.constrains("product_id", "a1_form_id")
@@ -38,3 +45,32 @@ class SupportA1FormLine(models.Model):
                         request=line.a1_form_id.request_id.name,
                     )
                 )
+
+    @api.constrains("product_id", "quantity", "price_unit", "a1_form_id")
+    def _check_within_accepted(self):
+        """Step 6: the A1 Form gives at most the hours the customer accepted for each
+        action, at an accepted price; more work needs an extra action accepted first."""
+        for form in self.a1_form_id:
+            accepted_lines = form.request_id.acceptance_ids.filtered(lambda a: a.state == "valid").line_ids
+            accepted_hours = defaultdict(float)
+            accepted_prices = defaultdict(set)
+            for line in accepted_lines:
+                accepted_hours[line.product_id] += line.quantity
+                accepted_prices[line.product_id].add(form.currency_id.round(line.price_unit))
+            given = defaultdict(float)
+            for line in form.line_ids:
+                given[line.product_id] += line.quantity
+                if accepted_prices[line.product_id] and form.currency_id.round(line.price_unit) not in accepted_prices[line.product_id]:
+                    raise ValidationError(self.env._(
+                        "%(action)s is given at the price the customer accepted, not another one.",
+                        action=line.product_id.display_name,
+                    ))
+            for product, hours in given.items():
+                if product in accepted_hours and float_compare(hours, accepted_hours[product], precision_digits=2) > 0:
+                    raise ValidationError(self.env._(
+                        "%(action)s: %(given)s h given, but the customer accepted %(accepted)s h. More work "
+                        "needs an extra action that the customer accepts first: propose it from the request.",
+                        action=product.display_name,
+                        given=round(hours, 2),
+                        accepted=round(accepted_hours[product], 2),
+                    ))

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, LockError, UserError
 from odoo.fields import Command
 
+from ..input_bounds import MAX_AMOUNT, check_date_window
+
 ORDER_KINDS = ("software", "hosting")
 
 
@@ -36,8 +38,8 @@ class SupportA1Form(models.Model):
     )
 
     _external_invoice_amount_positive = models.Constraint(
-        "CHECK (external_invoice_amount IS NULL OR external_invoice_amount >= 0)",
-        "The amount of the firm's invoice cannot be negative.",
+        f"CHECK (external_invoice_amount IS NULL OR (external_invoice_amount >= 0 AND external_invoice_amount <= {MAX_AMOUNT}))",
+        f"The amount of the firm's invoice must be between 0 and {MAX_AMOUNT}.",
     )
 
     def _compute_production_order_count(self):
@@ -66,6 +68,10 @@ class SupportA1Form(models.Model):
         """The customer invoices of these forms that count: not cancelled (a credit note that
         reverses one is not an invoice of the form)."""
         return self.invoice_ids.filtered(lambda m: m.move_type == "out_invoice" and m.state != "cancel")
+
+    @api.constrains("external_invoice_date")
+    def _check_external_invoice_date(self):
+        check_date_window(self, "external_invoice_date")
 
     # ------------------------------------------------------------------
     # Signing: orders and the hardware notice

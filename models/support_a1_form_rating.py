@@ -19,7 +19,8 @@ class SupportA1Form(models.Model):
         change it there), for the QR code of the acceptance page; False once rated."""
         self.ensure_one()
         request = self.request_id.sudo()  # printed for the customer and the technician
-        if request.state not in ("done",) or request.support_escalated_on:
+        # Only on the signed page: an unsigned A1 Form hands out no rating link (step 7 before 8).
+        if self.state != "signed" or not request._support_awaits_rating() or request.support_escalated_on:
             return False
         token = request._rating_get_access_token()
         return f"{request.get_base_url()}/rate/{token}/5"

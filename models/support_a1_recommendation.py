@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..input_bounds import MAX_AMOUNT, RECOMMENDATION_MAX_LENGTH
+
 
 class SupportA1Recommendation(models.Model):
     """What the technician recommends beyond the meeting; the customer accepts it or not.
@@ -11,7 +13,7 @@ class SupportA1Recommendation(models.Model):
     """
 
     _name = "support.a1.recommendation"
-    _inherit = ["support.a1.form.part"]
+    _inherit = ["support.a1.form.part", "support.input.guard"]
     _description = "A1 Form Recommendation"
     _order = "a1_form_id, sequence, id"
 
@@ -47,8 +49,10 @@ class SupportA1Recommendation(models.Model):
     )
 
     _cost_positive = models.Constraint(
-        "CHECK (estimated_cost >= 0)", "The estimated cost of a recommendation cannot be negative."
+        f"CHECK (estimated_cost >= 0 AND estimated_cost <= {MAX_AMOUNT})",
+        f"The estimated cost of a recommendation must be between 0 and {MAX_AMOUNT}.",
     )
+    _support_text_max_lengths = {"name": RECOMMENDATION_MAX_LENGTH}
 
     @api.constrains("origin_id", "a1_form_id")
     def _check_origin(self):

@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import clean_context
+
+from ..input_bounds import LONG_TEXT_MAX_LENGTH
 
 CANCEL_FIELDS = {"state", "cancel_reason", "cancel_user_id", "cancel_date"}
 
@@ -12,7 +15,7 @@ class SupportAcceptance(models.Model):
 
     _name = "support.acceptance"
     _description = "Cost Acceptance"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "support.input.guard"]
     _order = "accepted_on desc, id desc"
     _check_company_auto = True
 
@@ -63,6 +66,8 @@ class SupportAcceptance(models.Model):
     cancel_user_id = fields.Many2one("res.users", string="Cancelled by", readonly=True)
     cancel_date = fields.Datetime(string="Cancelled on", readonly=True)
 
+    _support_text_max_lengths = {"cancel_reason": LONG_TEXT_MAX_LENGTH}
+
     @api.depends("request_id.name", "kind", "accepted_on")
     def _compute_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
@@ -103,8 +108,10 @@ class SupportAcceptance(models.Model):
         acceptance (or adds a line to one) through the ORM.
         """
         # sudo: acceptances are read-only for every role; they are created here only.
-        # The acceptance is its own evidence: no "created" note in its chatter.
-        return self.sudo().with_context(mail_create_nolog=True).create(vals_list).sudo(self.env.su)
+        # No default from the caller's context (``default_*`` keys) reaches the evidence,
+        # and it is its own record: no "created" note in its chatter.
+        Acceptance = self.sudo().with_context(clean_context(self.env.context), mail_create_nolog=True)
+        return Acceptance.create(vals_list).sudo(self.env.su)
 
     def _cancel(self, reason):
         """Cancel the acceptances with a reason, kept in their history.

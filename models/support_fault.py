@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 class SupportFault(models.Model):
     _name = "support.fault"
     _description = "Fault Catalogue Entry"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "support.input.guard"]
     _order = "sequence, code, id"
     _check_company_auto = True
 

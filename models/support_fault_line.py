@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..input_bounds import MAX_AMOUNT, MAX_LINE_HOURS
+
 
 class SupportFaultLine(models.Model):
     _name = "support.fault.line"
@@ -18,8 +20,10 @@ class SupportFaultLine(models.Model):
     currency_id = fields.Many2one(related="fault_id.currency_id")
 
     _quantity_positive = models.Constraint(
-        "CHECK (quantity > 0)", "The hours of a technical action must be positive."
+        f"CHECK (quantity > 0 AND quantity <= {MAX_LINE_HOURS})",
+        f"The hours of a technical action must be more than 0 and at most {MAX_LINE_HOURS}.",
     )
     _price_positive = models.Constraint(
-        "CHECK (price_unit >= 0)", "The price of a technical action cannot be negative."
+        f"CHECK (price_unit >= 0 AND price_unit <= {MAX_AMOUNT})",
+        f"The price of a technical action must be between 0 and {MAX_AMOUNT}.",
     )

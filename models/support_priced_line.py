@@ -8,6 +8,7 @@ class SupportPricedLine(models.AbstractModel):
     """
 
     _name = "support.priced.line"
+    _inherit = ["support.input.guard"]
     _description = "Priced Service Line"
 
     # Defined again by each concrete model, from its parent document.

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import LockError, UserError
 from odoo.fields import Command
 
+from ..input_bounds import LONG_TEXT_MAX_LENGTH, MAX_AMOUNT, NAME_MAX_LENGTH, check_date_window
+
 # What the customer writes in the portal: the specification of the change.
 SPECIFICATION_FIELDS = ("title", "current_behaviour", "requested_change", "business_reason", "priority", "deadline_wish")
 
@@ -12,7 +14,7 @@ class SupportProductionOrder(models.Model):
 
     _name = "support.production.order"
     _description = "Production or Support Order"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "support.input.guard"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -68,8 +70,16 @@ class SupportProductionOrder(models.Model):
     _recommendation_unique = models.Constraint(
         "UNIQUE (recommendation_id)", "A recommendation gives one production order only.",
     )
-    _amount_positive = models.Constraint("CHECK (amount >= 0)", "The amount cannot be negative.")
+    _amount_positive = models.Constraint(
+        f"CHECK (amount >= 0 AND amount <= {MAX_AMOUNT})", f"The amount must be between 0 and {MAX_AMOUNT}."
+    )
     _partner_idx = models.Index("(partner_id, id DESC)")
+    _support_text_max_lengths = {
+        "title": NAME_MAX_LENGTH,
+        "current_behaviour": LONG_TEXT_MAX_LENGTH,
+        "requested_change": LONG_TEXT_MAX_LENGTH,
+        "business_reason": LONG_TEXT_MAX_LENGTH,
+    }
 
     def _compute_access_url(self):
         super()._compute_access_url()
@@ -79,6 +89,10 @@ class SupportProductionOrder(models.Model):
     def _get_report_base_filename(self):
         self.ensure_one()
         return self.env._("Production order %s", self.name).replace("/", "-")
+
+    @api.constrains("deadline_wish")
+    def _check_deadline_wish(self):
+        check_date_window(self, "deadline_wish")
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -7,13 +7,15 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import SQL
 
+from ..input_bounds import DESCRIPTION_MAX_LENGTH, LONG_TEXT_MAX_LENGTH, check_date_window
+
 OPEN_STATES = ("new", "waiting_contract", "to_schedule", "scheduled", "in_progress")
 
 
 class SupportRequest(models.Model):
     _name = "support.request"
     _description = "RV Request"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "support.input.guard"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -79,6 +81,11 @@ class SupportRequest(models.Model):
         default="new", required=True, readonly=True, copy=False, index=True, tracking=True,
     )
     lead_id = fields.Many2one("crm.lead", string="ESTES opportunity", readonly=True, copy=False)
+    contract_id = fields.Many2one(
+        "support.contract", string="ESTES contract", readonly=True, copy=False, index="btree_not_null",
+        help="The ESTES contract that covered the customer when the request passed the contract "
+        "gate: the evidence of the gate's decision.",
+    )
     acceptance_ids = fields.One2many("support.acceptance", "request_id", string="Cost acceptances")
     extra_ids = fields.One2many("support.request.extra", "request_id", string="Extra actions")
     event_id = fields.Many2one("calendar.event", string="Meeting", readonly=True, copy=False)
@@ -100,6 +107,10 @@ class SupportRequest(models.Model):
         "This request form has already been submitted.",
     )
     _partner_state_idx = models.Index("(partner_id, id DESC)")
+    _support_text_max_lengths = {
+        "description": DESCRIPTION_MAX_LENGTH,
+        "cancel_reason": LONG_TEXT_MAX_LENGTH,
+    }
 
     @api.depends("partner_id")
     def _compute_user_id(self):
@@ -127,6 +138,10 @@ class SupportRequest(models.Model):
         super()._compute_access_url()
         for request in self:
             request.access_url = f"/my/support/{request.id}"
+
+    @api.constrains("desired_date_from", "desired_date_to")
+    def _check_desired_dates(self):
+        check_date_window(self, "desired_date_from", "desired_date_to")
 
     @api.constrains("partner_id", "contact_id")
     def _check_partner(self):
@@ -174,7 +189,8 @@ class SupportRequest(models.Model):
     # Registration (steps 2 to 4)
     # ------------------------------------------------------------------
 
-    def _prepare_acceptance_values(self, accepted_by, channel, ip_address=None, kind="request", lines=None):
+    def _prepare_acceptance_values(self, accepted_by, channel, ip_address=None, kind="request", lines=None,
+                                   accepted_on=None):
         """Freeze what the customer accepts: each action line with its price, and the totals."""
         self.ensure_one()
         lines = lines if lines is not None else self.fault_id.line_ids
@@ -201,6 +217,7 @@ class SupportRequest(models.Model):
             "accepted_by_id": accepted_by.id,
             "user_id": self.env.user.id,
             "channel": channel,
+            "accepted_on": accepted_on or fields.Datetime.now(),
             "ip_address": ip_address,
             "fault_id": self.fault_id.id if kind == "request" else False,
             "description": self.fault_id.display_name if kind == "request" else ", ".join(lines.mapped("name")),
@@ -211,13 +228,17 @@ class SupportRequest(models.Model):
             "line_ids": line_values,
         }
 
-    def _register_request(self, accepted_by, ip_address=None):
+    def _register_request(self, accepted_by, ip_address=None, accepted_on=None):
         """Registering the request is accepting the fault's cost (step 4).
 
-        Stores the acceptance, tells the account manager and applies the contract gate.
+        Stores the acceptance (``accepted_on``: when the customer accepted, e.g. the time
+        of the call; now by default), tells the account manager and applies the gate.
         """
         self.env["support.acceptance"]._record(
-            [request._prepare_acceptance_values(accepted_by, request.channel, ip_address) for request in self]
+            [
+                request._prepare_acceptance_values(accepted_by, request.channel, ip_address, accepted_on=accepted_on)
+                for request in self
+            ]
         )
         for request in self:
             request.message_subscribe(partner_ids=(request.contact_id | request.user_id.partner_id).ids)
@@ -233,8 +254,10 @@ class SupportRequest(models.Model):
     def _apply_contract_gate(self):
         """Step 2: with an active ESTES the request goes on, otherwise it waits for sales."""
         pending = self.filtered(lambda r: r.state in ("new", "waiting_contract"))
-        covered_partners = pending.partner_id._get_support_contract_holders()
-        covered = pending.filtered(lambda r: r.partner_id in covered_partners)
+        covering = pending.partner_id._get_support_covering_contracts()
+        covered = pending.filtered(lambda r: r.partner_id.commercial_partner_id.id in covering)
+        for contract, requests in covered.grouped(lambda r: covering[r.partner_id.commercial_partner_id.id]).items():
+            requests.contract_id = contract
         covered._set_to_schedule()
         (pending - covered)._wait_for_contract()
 
@@ -316,34 +339,8 @@ class SupportRequest(models.Model):
         """Step 3: the sales team gets (or keeps) an "ESTES activation" opportunity."""
         self.write({"state": "waiting_contract"})
         Lead = self.env["crm.lead"].sudo()  # the customer's request opens a sales opportunity
-        open_leads = {}
-        for lead in Lead.search(
-            [
-                ("partner_id", "in", self.partner_id.ids),
-                ("support_estes_activation", "=", True),
-                ("type", "=", "opportunity"),
-                ("won_status", "=", "pending"),
-            ],
-            order="id",
-        ):
-            open_leads.setdefault(lead.partner_id, lead)
         for partner, requests in self.grouped("partner_id").items():
-            lead = open_leads.get(partner, Lead)
-            if not lead:
-                lead = Lead.create(
-                    {
-                        "name": self.env._("ESTES activation – %s", partner.name),
-                        "type": "opportunity",
-                        "partner_id": partner.id,
-                        "user_id": requests[0].user_id.id,
-                        "company_id": requests[0].company_id.id,
-                        "support_estes_activation": True,
-                        "description": self.env._(
-                            "The customer asked for support without an active ESTES contract. "
-                            "Activate a contract to let the waiting requests go on."
-                        ),
-                    }
-                )
+            lead = Lead._support_estes_activation_lead(partner, requests[0].user_id, requests[0].company_id)
             requests.lead_id = lead
             lead.message_post(
                 body=self.env._(
@@ -359,6 +356,17 @@ class SupportRequest(models.Model):
             [("partner_id", "in", partners.ids), ("state", "=", "waiting_contract")]
         )
         waiting._apply_contract_gate()
+        # The sales team's "ESTES activation" opportunities of these customers reached
+        # their goal: won, not left open (sudo: support staff activate contracts without
+        # being salespeople).
+        self.env["crm.lead"].sudo().search(
+            [
+                ("partner_id", "in", partners.ids),
+                ("support_estes_activation", "=", True),
+                ("type", "=", "opportunity"),
+                ("won_status", "=", "pending"),
+            ]
+        ).action_set_won()
         return waiting
 
     def _refuse_without_contract(self):

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..input_bounds import MAX_AMOUNT, MAX_LINE_HOURS
+
 
 class SupportRequestExtra(models.Model):
     """An additional action proposed during the meeting (step 6).
@@ -31,10 +33,17 @@ class SupportRequestExtra(models.Model):
     acceptance_id = fields.Many2one("support.acceptance", string="Acceptance", readonly=True, copy=False)
 
     _quantity_positive = models.Constraint(
-        "CHECK (quantity > 0)", "The hours of an extra action must be positive."
+        f"CHECK (quantity > 0 AND quantity <= {MAX_LINE_HOURS})",
+        f"The hours of an extra action must be more than 0 and at most {MAX_LINE_HOURS}.",
     )
     _price_positive = models.Constraint(
-        "CHECK (price_unit >= 0)", "The price of an extra action cannot be negative."
+        f"CHECK (price_unit >= 0 AND price_unit <= {MAX_AMOUNT})",
+        f"The price of an extra action must be between 0 and {MAX_AMOUNT}.",
+    )
+    # Proposed twice, the customer could accept and pay it twice.
+    _proposed_once = models.UniqueIndex(
+        "(request_id, product_id, quantity) WHERE state = 'proposed'",
+        "This extra action is already proposed and waits for the customer's answer.",
     )
 
     def write(self, vals):

@@ -3,11 +3,13 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 ESCALATION_WORKING_DAYS = 3
+# A rating of 1 or 2 out of 5 opens a corrective action.
+CORRECTIVE_RATING_MAX = 2
 ESCALATION_BATCH_SIZE = 10000
 ESCALATION_MAIL_ROWS = 50  # requests listed in an account manager's e-mail, the rest counted
 REMINDER_INTERVAL = timedelta(days=1)
@@ -36,6 +38,12 @@ class SupportRequest(models.Model):
         string="Last rating reminder", readonly=True, copy=False,
     )
     support_escalated_on = fields.Datetime(string="Escalated on", readonly=True, copy=False)
+    support_corrective_state = fields.Selection(
+        [("open", "Open"), ("done", "Done")], string="Corrective action", readonly=True, copy=False,
+        tracking=True, index="btree_not_null",
+        help="Opened by a rating of 1 or 2 out of 5: a support manager finds why the customer is "
+        "unhappy and marks the activity done with what was done.",
+    )
     support_close_attempts = fields.Integer(
         string="Call attempts", readonly=True, copy=False,
         help="How many times the account manager called without reaching the customer.",
@@ -65,6 +73,12 @@ class SupportRequest(models.Model):
         """Signed, not rated, not escalated: the customer's rating links are valid."""
         self.ensure_one()
         return self.state == "done" and bool(self.support_signed_on)
+
+    def _support_rating_link_open(self):
+        """The customer's rating links work: the A1 Form is signed (step 7 before step 8)
+        and the request was not escalated; a rated request may still change its feedback."""
+        self.ensure_one()
+        return bool(self.support_signed_on) and not self.support_escalated_on and self.state in ("done", "closed")
 
     def _support_rating_portal_token(self):
         """The rating token for the "Rate this support" buttons of the portal page, or False."""
@@ -104,6 +118,44 @@ class SupportRequest(models.Model):
         template = self.env.ref("certified_support.mail_template_request_rated").sudo()  # customers may not read mail templates
         if self.user_id and rating.support_source != "phone":  # by phone, the manager gave it
             template.with_context(support_rating_id=rating.id).send_mail(self.id)
+        if rating.rating <= CORRECTIVE_RATING_MAX and not self.support_corrective_state == "open":
+            self._support_open_corrective_action(rating)
+
+    def _support_corrective_user(self):
+        """Who handles the corrective actions of this request's company."""
+        self.ensure_one()
+        company = self.company_id
+        if company.support_corrective_user_id:
+            return company.support_corrective_user_id
+        managers = self.env.ref("certified_support.group_support_manager").sudo().all_user_ids.filtered(
+            lambda u: not u.share and company in u.company_ids and u.id != SUPERUSER_ID
+        )
+        return managers.sorted("id")[:1] or self.user_id or self.env.ref("base.user_admin")
+
+    def _support_open_corrective_action(self, rating):
+        """ISO 9001 §10.2: an unhappy customer opens a corrective action, tracked until a
+        support manager marks it done with what was done."""
+        self.ensure_one()
+        user = self._support_corrective_user()
+        request = self.sudo().with_context(lang=user.lang)  # the customer's rating opens it (public link)
+        request.support_corrective_state = "open"
+        request.activity_schedule(
+            "certified_support.mail_activity_corrective_action",
+            user_id=user.id,
+            note=request.env._(
+                "%(customer)s rated the support of %(technician)s %(score)s out of 5: %(feedback)s",
+                customer=rating.partner_id.display_name or self.partner_id.display_name,
+                technician=self.technician_id.display_name or request.env._("no technician"),
+                score=int(rating.rating),
+                feedback=rating.feedback or request.env._("no comment"),
+            ),
+        )
+
+    def _support_corrective_action_done(self):
+        """The corrective action's activity was marked done (``mail.activity``)."""
+        self.filtered(lambda r: r.support_corrective_state == "open").sudo().write(
+            {"support_corrective_state": "done"}  # marking an activity done is the assignee's right
+        )
 
     def _support_last_rating(self):
         self.ensure_one()

@@ -25,8 +25,8 @@ RECOMMENDATIONS = [
 
 class A1CorrectionMixin(ProductionOrderMixin):
 
-    def _correct(self, form, quantity=2.0, user=None):
-        """The account manager corrects the signed form (2 hours instead of 1.5) and files it."""
+    def _correct(self, form, quantity=1.0, user=None):
+        """The account manager corrects the signed form (1 hour instead of the 1.5 billed) and files it."""
         user = user or self.user_support
         action = form.with_user(user).action_correct()
         correction = self.env["support.a1.form"].browse(action["res_id"])
@@ -75,7 +75,7 @@ class A1CorrectionMixin(ProductionOrderMixin):
         self.assertEqual(open_invoices.a1_form_id, correction)
         self.assertEqual(open_invoices.company_id, self.firm_company)
         self.assertEqual(open_invoices.partner_id, self.customer)
-        self.assertAlmostEqual(open_invoices.amount_untaxed, 2 * 36)
+        self.assertAlmostEqual(open_invoices.amount_untaxed, 1 * 36)
         self.assertAlmostEqual(open_invoices.amount_untaxed, correction.amount_untaxed)
         self.assertAlmostEqual(open_invoices.amount_total, correction.amount_total)
         self.assertEqual(correction.invoice_status, "invoiced")
@@ -132,7 +132,7 @@ class TestA1Correction(A1CorrectionMixin, SupportCommon):
         open_invoices = self._meeting_invoices(original, correction)
         self.assertEqual(len(open_invoices), 1)
         self.assertEqual(open_invoices.a1_form_id, correction)
-        self.assertAlmostEqual(open_invoices.amount_untaxed, 2 * 36)
+        self.assertAlmostEqual(open_invoices.amount_untaxed, 1 * 36)
         with self.assertRaises(UserError):
             invoice.with_user(self.user_firm_accountant).with_context(
                 allowed_company_ids=self.firm_company.ids).button_draft()
@@ -153,7 +153,7 @@ class TestA1Correction(A1CorrectionMixin, SupportCommon):
         self.assertFalse(self._meeting_invoices(original, correction), "nothing invoiced by itself")
         self._invoice_a1(correction)
         self.assertEqual(len(self._meeting_invoices(original, correction)), 1)
-        self.assertAlmostEqual(correction.invoice_ids.amount_untaxed, 2 * 36)
+        self.assertAlmostEqual(correction.invoice_ids.amount_untaxed, 1 * 36)
 
     def test_resigning_creates_no_second_order_notice_or_to_do(self):
         original = self._create_signed_a1(recommendations=RECOMMENDATIONS)
@@ -178,7 +178,7 @@ class TestA1Correction(A1CorrectionMixin, SupportCommon):
         self.assertFalse(self._followups(correction), "no second to-do for the account manager")
 
         # A correction of the correction: still nothing again.
-        second = self._correct(correction, quantity=2.5)
+        second = self._correct(correction, quantity=0.5)
         self.assertEqual(second.recommendation_ids.origin_id, correction.recommendation_ids)
         self._sign_a1(second)
         self.assertEqual(correction.state, "corrected")

@@ -49,6 +49,20 @@ class TestA1Form(A1FormMixin, SupportCommon):
         self.assertAlmostEqual(form.amount_untaxed, 1.5 * 36 + 2 * 60)
         self.assertAlmostEqual(form.amount_total, (1.5 * 36 + 2 * 60) * 1.24)
 
+    def test_hours_and_price_within_what_was_accepted(self):
+        form = self._create_a1(file=False)
+        line = form.line_ids
+        for user in (self.user_support, self.user_manager):
+            with self.subTest(user=user.login):
+                with self.assertRaisesRegex(ValidationError, "accepted 1.5 h"), self.env.cr.savepoint():
+                    line.with_user(user).quantity = 1.75
+                with self.assertRaisesRegex(ValidationError, "price the customer accepted"), self.env.cr.savepoint():
+                    line.with_user(user).price_unit = 40.0
+                with self.assertRaisesRegex(ValidationError, "accepted 1.5 h"), self.env.cr.savepoint():
+                    form.with_user(user).write({"line_ids": [Command.create({"product_id": self.product_remote.id, "quantity": 0.5})]})
+        line.quantity = 1.0
+        self.assertEqual(line.quantity, 1.0, "fewer hours than accepted: fine")
+
     def test_unaccepted_line_is_refused(self):
         form = self._create_a1(file=False)
         with self.assertRaisesRegex(ValidationError, "not accepted by the customer"):
@@ -201,7 +215,7 @@ class TestA1Form(A1FormMixin, SupportCommon):
         self.assertNotEqual(correction.name, form.name)
         self.assertEqual(correction.line_ids.product_id, form.line_ids.product_id)
         self.assertEqual(correction.recommendation_ids.mapped("accepted"), ["pending", "pending"])
-        correction.line_ids.quantity = 2
+        correction.line_ids.quantity = 1.25
         self.assertEqual(form.line_ids.quantity, 1.5)
 
     def test_record_rules(self):

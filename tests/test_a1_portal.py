@@ -45,7 +45,7 @@ class TestA1Portal(A1FormMixin, SupportHttpCommon):
         self.assertIn("Remote support hour", response.text, "prefilled with the accepted actions")
         self.assertIn('value="1.5"', response.text)
 
-        response = self._diary_post(self.request, line_0_quantity="2", price_unit="1", line_0_price_unit="1")
+        response = self._diary_post(self.request, line_0_quantity="1.25", price_unit="1", line_0_price_unit="1")
         self.assertEqual(response.status_code, 200)
         form = self.env["support.a1.form"].search([("request_id", "=", self.request.id)])
         self.assertEqual(len(form), 1)
@@ -55,7 +55,7 @@ class TestA1Portal(A1FormMixin, SupportHttpCommon):
         self.assertFalse(self.request.activity_ids, "the account manager's meeting activity is done")
         self.assertAlmostEqual(form.duration, 1.75)
         self.assertEqual(str(form.date_start), "2026-03-12 08:00:00", "Athens time stored in UTC")
-        self.assertEqual(form.line_ids.quantity, 2)
+        self.assertEqual(form.line_ids.quantity, 1.25)
         self.assertEqual(form.line_ids.price_unit, 36.0, "the accepted price, never the form's")
         self.assertEqual(form.recommendation_ids.kind, "software")
         self.assertEqual(form.recommendation_ids.estimated_cost, 800)
@@ -66,6 +66,23 @@ class TestA1Portal(A1FormMixin, SupportHttpCommon):
         # the technician's list
         response = self.url_open("/my/a1")
         self.assertIn(form.name, response.text)
+
+    def test_more_hours_than_accepted_need_an_extra_action(self):
+        self.authenticate("cs_technician", "cs_technician")
+        page = self.url_open(f"/my/partner/requests/{self.request.id}/a1").text
+        self.assertIn("a1_diary_accepted_hours_hint", page)
+        self.assertIn(f'href="/my/partner/requests/{self.request.id}"', page, "offers to propose the extra action")
+        response = self._diary_post(self.request, line_0_quantity="2")
+        self.assertIn("the customer accepted 1.5 h", response.text)
+        self.assertIn('value="2"', response.text, "what was typed is kept")
+        self.assertFalse(self.request.a1_form_ids)
+        # The extra half hour, proposed and accepted: now the two hours are given.
+        extra = self.env["support.request.extra"].create(
+            {"request_id": self.request.id, "product_id": self.product_remote.id, "quantity": 0.5}
+        )
+        extra._accept(self.customer_contact, "phone")
+        self._diary_post(self.request, line_0_quantity="2")
+        self.assertEqual(self.request.a1_form_ids.line_ids.quantity, 2)
 
     def test_diary_errors_keep_what_was_typed(self):
         self.authenticate("cs_technician", "cs_technician")

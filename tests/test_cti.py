@@ -44,7 +44,8 @@ class TestCti(SupportHttpCommon):
     def _assert_refused(self, response):
         self.assertEqual(response.status_code, 403)
         self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8")
-        self.assertEqual(list(response.json()), ["error"])
+        self.assertEqual(sorted(response.json()), ["code", "error"])
+        self.assertEqual(response.json()["code"], "invalid_key")
         for secret in (self.customer.name, self.open_request.name, "094019245", "+302107489589"):
             self.assertNotIn(secret, response.text)
 
@@ -102,6 +103,22 @@ class TestCti(SupportHttpCommon):
                 response = self._lookup(number, headers={"X-CTI-Key": KEY})
                 self.assertEqual(response.status_code, 400)
                 self.assertIn("error", response.json())
+
+    def test_bad_numbers_get_a_json_error_object(self):
+        cases = {
+            "\x00": "invalid_characters", "2107489589\x00": "invalid_characters", "210\x07748": "invalid_characters",
+            "210\n7489589": "invalid_characters", "2" * 65: "too_long", "   ": "required", "": "required",
+            "2107489589" * 6: "invalid_number", "Παπαδόπουλος": "invalid_number", "1e308": "invalid_number",
+        }
+        for number, code in cases.items():
+            with self.subTest(number=number[:20]):
+                response = self._lookup(number, headers={"X-CTI-Key": KEY})
+                self.assertEqual(response.status_code, 400)
+                self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8")
+                self.assertEqual(sorted(response.json()), ["code", "error", "field"])
+                self.assertEqual((response.json()["code"], response.json()["field"]), (code, "number"))
+        response = self.url_open(URL, params=[("number", "\x00"), ("number", "2107489589")], headers={"X-CTI-Key": KEY})
+        self.assertLess(response.status_code, 500)
 
     def test_wrong_or_missing_key_is_refused(self):
         for headers in (

@@ -4,6 +4,7 @@ from unittest.mock import patch
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields, http
+from odoo.http import Request
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -206,6 +207,35 @@ class TestPortalRequest(SupportHttpCommon):
         self.assertEqual(len(support_request.acceptance_ids), 1, "the cost is accepted all the same")
         response = self.url_open(response.headers["Location"])
         self.assertIn("You have no active ESTES support contract", response.text)
+
+    def test_new_request_page_tells_the_gate_first_and_asks_sales_to_call(self):
+        self.authenticate("cs_customer", "cs_customer")
+        self.assertNotIn("support_no_estes", self.url_open("/my/support/new").text, "covered: no notice")
+
+        self.authenticate("cs_other_customer", "cs_other_customer")
+        page = self.url_open("/my/support/new").text
+        self.assertIn('id="support_no_estes"', page)
+        self.assertLess(page.index("support_no_estes"), page.index("o_support_request_form"),
+                        "told before the form")
+        Lead = self.env["crm.lead"]
+        for _click in range(2):  # clicked twice: one opportunity, one call to make
+            response = self.url_open("/my/support/estes-call", data={"csrf_token": Request.csrf_token(self)})
+            self.assertEqual(response.status_code, 200)
+            self.assertIn("support_estes_call_sent", response.text)
+        lead = Lead.search([("partner_id", "=", self.other_customer.id), ("support_estes_activation", "=", True)])
+        self.assertEqual(len(lead), 1)
+        self.assertEqual(lead.won_status, "pending")
+        calls = lead.activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual(len(calls), 1)
+        self.assertIn(self.other_contact.name, str(calls.note))
+        # A request registered afterwards waits on the same opportunity.
+        self._submit()
+        self.assertEqual(self._requests(self.other_customer).lead_id, lead)
+        # Without the CSRF token, or for a covered customer, nothing is created.
+        self.assertEqual(self.url_open("/my/support/estes-call", data={"x": "1"}).status_code, 400)
+        self.authenticate("cs_customer", "cs_customer")
+        self.url_open("/my/support/estes-call", data={"csrf_token": Request.csrf_token(self)})
+        self.assertFalse(Lead.search([("partner_id", "=", self.customer.id), ("support_estes_activation", "=", True)]))
 
     def test_double_submit_creates_one_request(self):
         self.authenticate("cs_customer", "cs_customer")

@@ -1,6 +1,8 @@
 import io
+from datetime import timedelta
 from urllib.parse import urlparse
 
+from odoo import fields
 from odoo.http import Request
 from odoo.tests import new_test_user, tagged
 
@@ -31,7 +33,7 @@ class TestProductionPortal(ProductionOrderMixin, SupportHttpCommon):
             "requested_change": "Αναβάθμιση στην έκδοση 6 με μεταφορά δεδομένων.",
             "business_reason": "Υποχρεωτική διαβίβαση από 1/7.",
             "priority": "1",
-            "deadline_wish": "2099-06-30",
+            "deadline_wish": fields.Date.to_string(fields.Date.today() + timedelta(days=90)),
         }
         values.update(data)
         return values
@@ -55,7 +57,7 @@ class TestProductionPortal(ProductionOrderMixin, SupportHttpCommon):
         self.assertEqual(self.order.state, "submitted")
         self.assertEqual(self.order.title, "Πήγασος ERP 6")
         self.assertEqual(self.order.priority, "1")
-        self.assertEqual(str(self.order.deadline_wish), "2099-06-30")
+        self.assertEqual(self.order.deadline_wish, fields.Date.today() + timedelta(days=90))
         self.assertEqual(self.order.business_reason, "Υποχρεωτική διαβίβαση από 1/7.")
         self.assertEqual(self.order.activity_ids.user_id, self.user_production)
         attachment = self.env["ir.attachment"].search(

@@ -4,7 +4,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import SupportCommon
-from .rating_common import RatingMixin
+from .rating_common import SCAN, RatingMixin
+from .test_acceptance_guard import ADDON_CONTEXT_KEYS
 
 
 @tagged("post_install", "-at_install")
@@ -82,6 +83,36 @@ class TestRating(RatingMixin, SupportCommon):
                 request.with_user(user).rating_apply(5, rating=rating.with_user(user))
         self.assertEqual((rating.rating, rating.feedback), (3, "Εντάξει."))
 
+    def test_rating_matrix_every_role_and_context_key(self):
+        """Create, write (what was given, where it points), unlink: refused for every role,
+        with and without every context key the addon reads."""
+        request = self._signed_request()
+        other = self._signed_request(partner=self.other_customer, contact=self.other_contact,
+                                     technician=self.other_technician)
+        rating = request.sudo().rating_apply(1, token=self._pending_rating(request).access_token, feedback="Κακή.")
+        request_model = self.env["ir.model"]._get_id("support.request")
+        roles = (self.user_support, self.user_production, self.user_accountant, self.user_manager,
+                 self.user_customer, self.user_technician, self.user_firm_manager)
+        for user in roles:
+            for context in ({}, ADDON_CONTEXT_KEYS):
+                env = self.env(user=user, context=dict(self.env.context, **context))
+                attempts = {
+                    "create": lambda env=env: env["rating.rating"].create({
+                        "res_model_id": request_model, "res_id": other.id, "rating": 5, "consumed": True,
+                        "partner_id": self.other_contact.id, "rated_partner_id": self.other_technician.id,
+                    }),
+                    "write score": lambda env=env: rating.with_env(env).write({"rating": 5}),
+                    "move it": lambda env=env: rating.with_env(env).write({"res_id": other.id}),
+                    "rated partner": lambda env=env: rating.with_env(env).write({"rated_partner_id": self.other_technician.id}),
+                    "unlink": lambda env=env: rating.with_env(env).unlink(),
+                }
+                for operation, attempt in attempts.items():
+                    with self.subTest(user=user.login, context=bool(context), operation=operation), \
+                            self.assertRaises(UserError), self.env.cr.savepoint():  # AccessError is a UserError too
+                        attempt()
+        self.assertEqual((rating.rating, rating.res_id, rating.feedback), (1, request.id, "Κακή."))
+        self.assertFalse(other.rating_ids.filtered("consumed"))
+
     def test_chatter_message_cannot_carry_a_rating(self):
         request = self._signed_request()
         request.with_user(self.user_support).message_post(body="5 αστέρια", rating_value=5)
@@ -148,7 +179,9 @@ class TestRating(RatingMixin, SupportCommon):
             request._cancel("Δεν απαντά.")
 
     def test_acceptance_page_carries_the_rating_qr_code(self):
+        """Once signed (step 7 before 8): the unsigned page carries none (test_rating_portal)."""
         form = self._create_a1(self.request)
+        form._sign("Γιώργος Παπαδόπουλος", "scan", pdf=SCAN)
         html = self.env["ir.actions.report"]._render_qweb_html(
             "certified_support.action_report_support_a1_form", form.ids
         )[0].decode()

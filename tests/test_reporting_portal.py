@@ -1,7 +1,9 @@
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import SupportHttpCommon
 from .export_common import XlsxExportMixin
+from .rating_common import SCAN
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,6 +31,30 @@ class TestReportingPortal(XlsxExportMixin, SupportHttpCommon):
         self.assertEqual(numbers, {self.request.name, self.other_request.name})
         response = self.url_open("/my/partner/export/kpi.xlsx")
         self.assertNotIn(self.second_firm.name, self._open(response.content).sheetnames)
+
+    def test_a1_register_with_a_draft_invoice(self):
+        """A draft invoice has no number yet: the register shows none (it answered 500)."""
+        if not self.env["account.journal"].search([("company_id", "=", self.company.id), ("type", "=", "sale")], limit=1):
+            self.env["account.chart.template"].try_loading("generic_coa", company=self.company, install_demo=False)
+        draft = self.env["account.move"].create({
+            "move_type": "out_invoice",
+            "partner_id": self.customer.id,
+            "a1_form_id": self.signed_form.id,
+            "invoice_line_ids": [Command.create({"name": "Υποστήριξη", "quantity": 1, "price_unit": 54})],
+        })
+        # The firm's own invoice is recorded on a signed form (the guard of the signed A1 Form).
+        self.filed_form._sign("Γιώργος Παπαδόπουλος", "scan", signed_on="2026-03-13 08:00:00", pdf=SCAN)
+        self.filed_form.sudo()._record_external_invoice("ΤΠΥ 17", "2026-03-13", 54.0)
+        self.assertFalse(draft.name)
+        self.authenticate("cs_firm_manager", "cs_firm_manager")
+        response = self.url_open("/my/partner/export/a1_register.xlsx")
+        self.assertEqual(response.status_code, 200)
+        numbers = {row[0]: row[16] for row in self._rows(self._open(response.content).active)[:-1]}
+        self.assertEqual(numbers, {self.signed_form.name: None, self.filed_form.name: "ΤΠΥ 17"})
+        draft.action_post()
+        response = self.url_open("/my/partner/export/a1_register.xlsx")
+        numbers = {row[0]: row[16] for row in self._rows(self._open(response.content).active)[:-1]}
+        self.assertEqual(numbers[self.signed_form.name], draft.name, "its number once posted")
 
     def test_others_get_404(self):
         for login in ("cs_customer", "cs_technician"):

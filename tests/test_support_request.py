@@ -52,6 +52,7 @@ class TestSupportRequest(SupportCommon):
         request = self._new_request()
         self.assertTrue(request.name.startswith("RV/2026/"))
         self.assertEqual(request.state, "to_schedule")
+        self.assertEqual(request.contract_id, self.contract, "the gate's decision and its evidence")
         self.assertEqual(request.user_id, self.user_support, "account manager = the customer's salesperson")
         activity = request.activity_ids.filtered(
             lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_to_schedule")
@@ -175,9 +176,12 @@ class TestSupportRequest(SupportCommon):
 
         contract = self._create_contract(partner=self.other_customer)
         self.assertEqual(first.state, "waiting_contract", "a draft contract changes nothing")
+        self.assertFalse(first.contract_id)
         contract.with_user(self.user_support).action_activate()
         self.assertEqual((first | second).mapped("state"), ["to_schedule", "to_schedule"])
         self.assertEqual(len(first.activity_ids), 1)
+        self.assertEqual((first | second).contract_id, contract, "the contract that let them go on is kept")
+        self.assertEqual(lead.won_status, "won", "the opportunity reached its goal: it is not left open")
 
     @freeze_time("2026-03-10")
     def test_lost_opportunity_refuses_and_tells_the_customer(self):

@@ -1,7 +1,11 @@
 import base64
+import binascii
+from datetime import timedelta
 
 from odoo import fields, models
 from odoo.exceptions import UserError
+
+from ..input_bounds import NAME_MAX_LENGTH, SCAN_MIMETYPES, InputError, check_file, parse_text
 
 
 class SupportA1Scan(models.TransientModel):
@@ -10,6 +14,7 @@ class SupportA1Scan(models.TransientModel):
     online signature: production orders, the hardware notice, the account manager's to-dos)."""
 
     _name = "support.a1.scan"
+    _inherit = ["support.input.guard"]
     _description = "Record a signed A1 Form scan"
 
     a1_form_id = fields.Many2one("support.a1.form", string="A1 Form", required=True, readonly=True)
@@ -24,18 +29,32 @@ class SupportA1Scan(models.TransientModel):
         help="Tick the recommendations the customer accepted on the printed page; the others are refused.",
     )
 
+    _support_text_max_lengths = {"signed_by": NAME_MAX_LENGTH, "scan_filename": NAME_MAX_LENGTH}
+
     def _compute_has_recommendations(self):
         for wizard in self:
             wizard.has_recommendations = bool(wizard.a1_form_id.recommendation_ids)
 
     def action_confirm(self):
         self.ensure_one()
-        pdf = base64.b64decode(self.scan)
-        if not pdf.startswith(b"%PDF"):
-            raise UserError(self.env._("Upload the scan as a PDF file."))
+        try:
+            pdf = base64.b64decode(self.scan or b"")
+        except (binascii.Error, ValueError):
+            pdf = b""
+        try:
+            # The content decides, never the file name: a PDF, of a sensible size.
+            check_file(self.env, self.scan_filename or "scan.pdf", pdf, allowed=SCAN_MIMETYPES)
+            signed_by = parse_text(self.env, self.signed_by, self.env._("Signed by"), max_length=NAME_MAX_LENGTH,
+                                   required=True)
+        except InputError as exc:
+            raise UserError(exc.message) from None
+        if self.signed_on > fields.Datetime.now() + timedelta(minutes=5):
+            raise UserError(self.env._("The page cannot have been signed in the future."))
+        if self.a1_form_id.date_start and self.signed_on < self.a1_form_id.date_start:
+            raise UserError(self.env._("The page cannot have been signed before the meeting started."))
         # Only this form's recommendations count, whatever ids the client sent.
         accepted = self.accepted_recommendation_ids & self.a1_form_id.recommendation_ids
         self.a1_form_id._sign(
-            self.signed_by, "scan", signed_on=self.signed_on, pdf=pdf, accepted_recommendations=accepted,
+            signed_by, "scan", signed_on=self.signed_on, pdf=pdf, accepted_recommendations=accepted,
         )
         return {"type": "ir.actions.act_window_close"}

@@ -3,12 +3,20 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..input_bounds import (
+    DESCRIPTION_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    PHONE_ACCEPTANCE_MAX_DAYS,
+    forbidden_character,
+)
+
 
 class SupportPhoneRequest(models.TransientModel):
     """Step 1 (phone) and 4.2: a support user registers the RV request a customer asks for
     on the phone, with the cost the customer's contact accepted during the call."""
 
     _name = "support.phone.request"
+    _inherit = ["support.input.guard"]
     _description = "RV Request Taken on the Phone"
     _check_company_auto = True
 
@@ -85,14 +93,19 @@ class SupportPhoneRequest(models.TransientModel):
     )
     request_id = fields.Many2one("support.request", string="Request", readonly=True)
 
+    _support_text_max_lengths = {"search_term": NAME_MAX_LENGTH, "description": DESCRIPTION_MAX_LENGTH}
+
     @api.depends("search_term")
     def _compute_found(self):
         Partner = self.env["res.partner"]
         for wizard in self:
-            found = Partner._support_lookup(wizard.search_term)
+            term = wizard.search_term or ""
+            if len(term) > NAME_MAX_LENGTH or forbidden_character(term, multiline=False):
+                term = ""  # nothing that a phone, VAT number or name holds (saving it is refused)
+            found = Partner._support_lookup(term)
             wizard.found_partner_ids = found
             wizard.customer_ids = found.commercial_partner_id
-            wizard.phone_normalized = Partner._support_normalize_phone(wizard.search_term)
+            wizard.phone_normalized = Partner._support_normalize_phone(term)
 
     @api.depends("search_term")
     def _compute_partner_id(self):
@@ -165,6 +178,11 @@ class SupportPhoneRequest(models.TransientModel):
             raise UserError(self.env._("Choose the person who accepted the cost on the phone, not the company."))
         if self.accepted_on > fields.Datetime.now() + timedelta(minutes=5):
             raise UserError(self.env._("The cost cannot have been accepted in the future."))
+        if self.accepted_on < fields.Datetime.now() - timedelta(days=PHONE_ACCEPTANCE_MAX_DAYS):
+            raise UserError(self.env._(
+                "Register the call within %(days)s days: check when the cost was accepted.",
+                days=PHONE_ACCEPTANCE_MAX_DAYS,
+            ))
         if self.installation_id and self.installation_id.partner_id != customer:
             raise UserError(
                 self.env._(
@@ -186,7 +204,7 @@ class SupportPhoneRequest(models.TransientModel):
             }
         )
         # The acceptance is stamped with the time of the call, not of the click.
-        request.with_context(default_accepted_on=self.accepted_on)._register_request(contact)
+        request._register_request(contact, accepted_on=self.accepted_on)
         self.request_id = request
         return self._action_open_request()
 

@@ -2,6 +2,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from ..input_bounds import LONG_TEXT_MAX_LENGTH
 from odoo.addons.rating.models.rating_data import (
     RATING_HAPPY_VALUE,
     RATING_NEUTRAL_VALUE,
@@ -13,6 +15,7 @@ class SupportRequestClosePhone(models.TransientModel):
     """The account manager calls the customer who did not rate (step 8)."""
 
     _name = "support.request.close.phone"
+    _inherit = ["support.input.guard"]
     _description = "Close an RV Request by Phone"
 
     request_id = fields.Many2one("support.request", string="Request", required=True, readonly=True)
@@ -39,6 +42,8 @@ class SupportRequestClosePhone(models.TransientModel):
     )
     attempts = fields.Integer(string="Call attempts", default=1)
     phones = fields.Char(string="Phone numbers", compute="_compute_phones")
+
+    _support_text_max_lengths = {"feedback": LONG_TEXT_MAX_LENGTH}
 
     @api.depends("request_id")
     def _compute_phones(self):

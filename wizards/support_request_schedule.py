@@ -3,11 +3,14 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..input_bounds import MAX_MEETING_HOURS, check_date_window
+
 
 class SupportRequestSchedule(models.TransientModel):
     """Step 5: the account manager books the meeting agreed with the customer."""
 
     _name = "support.request.schedule"
+    _inherit = ["support.input.guard"]
     _description = "Schedule an RV Request"
 
     request_id = fields.Many2one("support.request", required=True, readonly=True)
@@ -70,6 +73,10 @@ class SupportRequestSchedule(models.TransientModel):
             raise UserError(self.env._("Only a request to schedule can be scheduled."))
         if self.duration <= 0:
             raise UserError(self.env._("The meeting needs a positive duration."))
+        if self.duration > MAX_MEETING_HOURS:
+            raise UserError(self.env._(
+                "A meeting lasts %(hours)s hours at most: check when it started and ended.", hours=MAX_MEETING_HOURS))
+        check_date_window(self, "start")
         customer = request.contact_id or request.partner_id
         attendees = customer | self.technician_id | request.user_id.partner_id
         values = {

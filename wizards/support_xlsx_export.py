@@ -252,7 +252,11 @@ class SupportXlsxExport(models.TransientModel):
             for form in forms:
                 row += 1
                 invoice_numbers = [form.external_invoice_ref] if form.external_invoice_ref else []
-                invoice_numbers += form.invoice_ids.sudo().filtered(lambda m: m.state != "cancel").mapped("name")  # invoice numbers of the forms found above
+                # The numbers of the forms' invoices found above; a draft has none yet (False).
+                invoice_numbers += [
+                    move.name for move in form.invoice_ids.sudo()
+                    if move.state != "cancel" and move.name and move.name != "/"
+                ]
                 for key in ("duration", "amount_untaxed", "amount_tax", "amount_total"):
                     totals[key] += form[key]
                 self._support_write_row(sheet, row, [

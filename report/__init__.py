@@ -1,0 +1,1 @@
+from . import support_request_dossier
