@@ -19,6 +19,8 @@
         "phone_validation",
         "base_vat",
         "event",
+        # The vendor is a Greek company: its chart, VAT (services 24%) and myDATA (see DEVELOPERS.md).
+        "l10n_gr",
     ],
     "external_dependencies": {"python": ["holidays"]},
     "data": [
@@ -64,6 +66,7 @@
     ],
     "demo": [
         "demo/res_partner_demo.xml",
+        "demo/res_company_demo.xml",
         "demo/res_users_demo.xml",
         "demo/product_demo.xml",
         "demo/support_fault_demo.xml",

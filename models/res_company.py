@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    support_tax_office = fields.Char(related="partner_id.support_tax_office", readonly=False)
     support_contract_renewal_days = fields.Integer(
         string="Draft renewals days before expiry",
         default=30,
