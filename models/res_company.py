@@ -79,6 +79,10 @@ class ResCompany(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
+        # The Greek public holidays of its working calendar.
+        self.env["resource.calendar.leaves"]._support_generate_greek_holidays(
+            calendars=companies.sudo().resource_calendar_id
+        )
         # A partner firm that becomes a company here invoices its A1 Forms here from now on.
         forms = self.env["support.a1.form"].sudo().search([("firm_id", "in", companies.partner_id.ids)])
         if forms:
