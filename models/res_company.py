@@ -79,7 +79,8 @@ class ResCompany(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
-        # The Greek public holidays of its working calendar.
+        # Its own document numbers and the Greek public holidays of its working calendar.
+        self.env["ir.sequence"]._support_create_sequences(companies)
         self.env["resource.calendar.leaves"]._support_generate_greek_holidays(
             calendars=companies.sudo().resource_calendar_id
         )

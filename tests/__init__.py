@@ -22,3 +22,4 @@ from . import test_xlsx_export
 from . import test_reporting_portal
 from . import test_concurrency
 from . import test_greek_holidays
+from . import test_document_numbers
