@@ -146,7 +146,10 @@ class SupportA1Form(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("support.a1.form") or "/"
+                company = self.env["support.request"].browse(vals.get("request_id")).company_id
+                vals["name"] = self.env["ir.sequence"]._support_next(
+                    "support.a1.form", company or self.env.company
+                ) or "/"
             if "line_ids" not in vals and vals.get("request_id"):
                 request = self.env["support.request"].browse(vals["request_id"])
                 vals["line_ids"] = request._prepare_a1_line_commands()
