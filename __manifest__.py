@@ -2,7 +2,7 @@
     "name": "Certified Support",
     "summary": "Support contracts (ESTES), fault catalogue and certified partner "
     "technicians for a software vendor's customers",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Services",
     "license": "LGPL-3",
     "author": "Certified Support developers",
@@ -19,6 +19,8 @@
         "phone_validation",
         "base_vat",
         "event",
+        # The vendor is a Greek company: its chart, VAT (services 24%) and myDATA (see DEVELOPERS.md).
+        "l10n_gr",
     ],
     "external_dependencies": {"python": ["holidays"]},
     "data": [
@@ -64,6 +66,7 @@
     ],
     "demo": [
         "demo/res_partner_demo.xml",
+        "demo/res_company_demo.xml",
         "demo/res_users_demo.xml",
         "demo/product_demo.xml",
         "demo/support_fault_demo.xml",

@@ -5,6 +5,7 @@ from . import mail_activity
 from . import rating_rating
 from . import rating_rating_reporting
 from . import resource_calendar_leaves
+from . import ir_sequence
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    support_tax_office = fields.Char(related="partner_id.support_tax_office", readonly=False)
     support_contract_renewal_days = fields.Integer(
         string="Draft renewals days before expiry",
         default=30,
@@ -78,6 +79,11 @@ class ResCompany(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
+        # Its own document numbers and the Greek public holidays of its working calendar.
+        self.env["ir.sequence"]._support_create_sequences(companies)
+        self.env["resource.calendar.leaves"]._support_generate_greek_holidays(
+            calendars=companies.sudo().resource_calendar_id
+        )
         # A partner firm that becomes a company here invoices its A1 Forms here from now on.
         forms = self.env["support.a1.form"].sudo().search([("firm_id", "in", companies.partner_id.ids)])
         if forms:

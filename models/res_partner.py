@@ -25,6 +25,11 @@ class ResPartner(models.Model):
         help="Set on a company that is one of the vendor's partner firms; its contacts "
         "marked as technicians may then be certified to support customers.",
     )
+    support_tax_office = fields.Char(
+        string="Tax office (ΔΟΥ)",
+        help="The Greek tax office (ΔΟΥ) the company is registered with; printed beside its "
+        "VAT number (ΑΦΜ) on the documents it issues or receives.",
+    )
     is_support_technician = fields.Boolean(
         string="Technician",
         help="A contact of a partner firm who supports customers and works in the "

@@ -194,7 +194,10 @@ class SupportA1Form(models.Model):
             if vals.get("correction_of_id"):
                 self.browse(vals["correction_of_id"])._check_can_be_corrected()
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("support.a1.form") or "/"
+                company = self.env["support.request"].browse(vals.get("request_id")).company_id
+                vals["name"] = self.env["ir.sequence"]._support_next(
+                    "support.a1.form", company or self.env.company
+                ) or "/"
             if "line_ids" not in vals and vals.get("request_id"):
                 request = self.env["support.request"].browse(vals["request_id"])
                 vals["line_ids"] = request._prepare_a1_line_commands()

@@ -163,9 +163,9 @@ class SupportContract(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    vals.get("company_id") or self.env.company
-                ).next_by_code("support.contract") or "/"
+                vals["name"] = self.env["ir.sequence"]._support_next(
+                    "support.contract", self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                ) or "/"
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)

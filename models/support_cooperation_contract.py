@@ -102,9 +102,9 @@ class SupportCooperationContract(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    vals.get("company_id") or self.env.company
-                ).next_by_code("support.cooperation.contract") or "/"
+                vals["name"] = self.env["ir.sequence"]._support_next(
+                    "support.cooperation.contract", self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                ) or "/"
         contracts = super().create(vals_list)
         contracts.filtered(lambda c: c.state == "active").firm_id._support_update_firm_certification()
         return contracts

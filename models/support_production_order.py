@@ -98,7 +98,9 @@ class SupportProductionOrder(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("support.production.order") or "/"
+                vals["name"] = self.env["ir.sequence"]._support_next(
+                    "support.production.order", self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                ) or "/"
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)

@@ -173,9 +173,9 @@ class SupportRequest(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    vals.get("company_id") or self.env.company
-                ).next_by_code("support.request") or "/"
+                vals["name"] = self.env["ir.sequence"]._support_next(
+                    "support.request", self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                ) or "/"
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)

@@ -23,3 +23,9 @@ from . import test_reporting_portal
 from . import test_concurrency
 from . import test_input_bounds
 from . import test_input_portal
+from . import test_greek_holidays
+from . import test_document_numbers
+from . import test_core_users
+from . import test_xmlrpc
+from . import test_acceptance_guard
+from . import test_dossier

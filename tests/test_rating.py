@@ -193,7 +193,7 @@ class TestRating(RatingMixin, SupportCommon):
     def test_greek_holidays_are_generated_once(self):
         Leaves = self.env["resource.calendar.leaves"]
         self.assertFalse(Leaves._support_generate_greek_holidays(years=[2026, 2027]), "idempotent")
-        leaves = Leaves.search([("resource_id", "=", False), ("calendar_id", "=", False), ("date_from", ">=", "2027-01-01"), ("date_from", "<", "2028-01-01")])
+        leaves = Leaves.search([("resource_id", "=", False), ("calendar_id", "=", self.calendar.id), ("date_from", ">=", "2027-01-01"), ("date_from", "<", "2028-01-01")])
         days = {str(leave.date_to.date()) for leave in leaves}
         for day in ("2027-01-06", "2027-03-15", "2027-03-25", "2027-04-30", "2027-05-03", "2027-06-21", "2027-08-15", "2027-10-28", "2027-12-25", "2027-12-26"):
             self.assertIn(day, days)
