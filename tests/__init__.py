@@ -29,3 +29,5 @@ from . import test_core_users
 from . import test_xmlrpc
 from . import test_acceptance_guard
 from . import test_dossier
+from . import test_a1_correction
+from . import test_a1_evidence
