@@ -1,7 +1,7 @@
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .common import SupportCommon
@@ -17,21 +17,8 @@ class TestA1Invoicing(ProductionOrderMixin, SupportCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_a1_data()
-        cls._ensure_chart(cls.company)
-        cls.firm_company = cls.env["res.company"].create(
-            {"name": cls.firm.name, "partner_id": cls.firm.id, "currency_id": cls.company.currency_id.id}
-        )
-        cls._ensure_chart(cls.firm_company)
-        cls.firm_tax = cls.env["account.tax"].create({
-            "name": "ΦΠΑ 24% (εταιρεία)", "amount": 24.0, "amount_type": "percent", "type_tax_use": "sale",
-            "company_id": cls.firm_company.id,
-        })
         # The firm sells the same services with its own VAT.
-        cls.product_remote.taxes_id = cls.tax_24 | cls.firm_tax
-        cls.user_firm_accountant = new_test_user(
-            cls.env, "cs_firm_accountant", groups="certified_support.group_support_accountant",
-            company_id=cls.firm_company.id, company_ids=[cls.firm_company.id],
-        )
+        cls._setup_firm_company()
         cls.A1 = cls.env["support.a1.form"]
 
     def _to_invoice(self, user):
