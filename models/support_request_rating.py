@@ -32,7 +32,8 @@ class SupportRequest(models.Model):
     support_signed_on = fields.Datetime(
         # searched with state 'done' only: _state_signed_idx is its index
         string="A1 Form signed on", compute="_compute_support_signed_on", store=True,
-        help="When the customer signed the request's latest A1 Form: the 3 working days to rate start then.",
+        help="When the customer first signed the request's A1 Form (signing a correction later does not "
+        "change it): the 3 working days to rate start then.",
     )
     support_rating_reminder_date = fields.Datetime(
         string="Last rating reminder", readonly=True, copy=False,
@@ -54,8 +55,10 @@ class SupportRequest(models.Model):
     @api.depends("a1_form_ids.state", "a1_form_ids.signed_on")
     def _compute_support_signed_on(self):
         for request in self:
-            signed = request.a1_form_ids.filtered(lambda f: f.state == "signed" and f.signed_on)
-            request.support_signed_on = max(signed.mapped("signed_on")) if signed else False
+            # The first signature of the meeting's A1 Form: signing a correction later does
+            # not restart the customer's time to rate (nor send a second rating request).
+            signed = request.a1_form_ids.filtered(lambda f: f.state in ("signed", "corrected") and f.signed_on)
+            request.support_signed_on = min(signed.mapped("signed_on")) if signed else False
 
     # ------------------------------------------------------------------
     # Rating configuration (rating.mixin)

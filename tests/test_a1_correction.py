@@ -202,6 +202,17 @@ class TestA1Correction(A1CorrectionMixin, SupportCommon):
         self._sign_a1(self._correct(original))
         self.assertEqual(len(rating_messages()), 1, "the same meeting: rated once")
 
+    def test_correction_does_not_restart_the_time_to_rate(self):
+        original = self._create_a1()
+        original._sign("Γιώργος Παπαδόπουλος", "scan", signed_on="2026-03-13 08:00:00", pdf=b"%PDF-1.4 original")
+        self.assertEqual(str(self.request.support_signed_on), "2026-03-13 08:00:00")
+        correction = self._correct(original)
+        correction._sign("Γιώργος Παπαδόπουλος", "scan", signed_on="2026-03-20 08:00:00", pdf=b"%PDF-1.4 correction",
+                         accepted_recommendations=correction.recommendation_ids.browse())
+        self.assertEqual(original.state, "corrected")
+        self.assertEqual(str(self.request.support_signed_on), "2026-03-13 08:00:00",
+                         "the 3 working days to rate count from the customer's first signature")
+
     def test_one_correction_at_a_time(self):
         original = self._create_signed_a1()
         correction = self._correct(original)
