@@ -35,16 +35,7 @@ class CrmLead(models.Model):
         sales to call from the portal) on a privileged recordset: the caller decided that
         the customer needs one.
         """
-        lead = self.search(
-            [
-                ("partner_id", "=", partner.id),
-                ("support_estes_activation", "=", True),
-                ("type", "=", "opportunity"),
-                ("won_status", "=", "pending"),
-            ],
-            order="id",
-            limit=1,
-        )
+        lead = self._support_open_estes_leads(partner).get(partner)
         if not lead:
             lead = self.create(
                 {
@@ -61,6 +52,22 @@ class CrmLead(models.Model):
                 }
             )
         return lead
+
+    @api.model
+    def _support_open_estes_leads(self, partners):
+        """``{partner: its oldest open "ESTES activation" opportunity}``, in one query."""
+        leads = {}
+        for lead in self.search(
+            [
+                ("partner_id", "in", partners.ids),
+                ("support_estes_activation", "=", True),
+                ("type", "=", "opportunity"),
+                ("won_status", "=", "pending"),
+            ],
+            order="id",
+        ):
+            leads.setdefault(lead.partner_id, lead)
+        return leads
 
     def _support_ask_to_call(self, contact):
         """The customer asked from the portal to be called about an ESTES contract: a

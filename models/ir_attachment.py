@@ -49,6 +49,7 @@ class IrAttachment(models.Model):
     def _support_check_not_a1_evidence(self):
         # Where each attachment belongs, whoever asks: the lock is the form's, not the user's.
         form_ids = {
+            # sudo: the model and id an attachment belongs to, even one the user may not read
             attachment.res_id for attachment in self.sudo()
             if attachment.res_model == A1_MODEL and attachment.res_id
         }

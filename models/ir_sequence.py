@@ -21,6 +21,7 @@ class IrSequence(models.Model):
         """Each company's sequences of the addon's documents, those it lacks (every company
         when ``companies`` is not given). Returns the sequences created."""
         Sequence = self.sudo()  # configuration data, created for every company by the system
+        # sudo: every company gets its sequences, including those the current user is not in
         companies = (companies if companies is not None else self.env["res.company"].search([])).sudo()
         existing = {
             (seq.company_id.id, seq.code)

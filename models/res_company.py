@@ -82,9 +82,10 @@ class ResCompany(models.Model):
         # Its own document numbers and the Greek public holidays of its working calendar.
         self.env["ir.sequence"]._support_create_sequences(companies)
         self.env["resource.calendar.leaves"]._support_generate_greek_holidays(
-            calendars=companies.sudo().resource_calendar_id
+            calendars=companies.sudo().resource_calendar_id,  # sudo: the new companies' calendars, whoever creates them
         )
         # A partner firm that becomes a company here invoices its A1 Forms here from now on.
+        # sudo: its forms are found whatever the creating user may read (another company's).
         forms = self.env["support.a1.form"].sudo().search([("firm_id", "in", companies.partner_id.ids)])
         if forms:
             self.env.add_to_compute(forms._fields["firm_company_id"], forms)

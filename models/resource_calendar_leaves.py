@@ -30,6 +30,7 @@ class ResourceCalendarLeaves(models.Model):
         greek = self._support_greek_holidays(years)
         Leaves = self.sudo()  # public holidays are company-wide data, kept by a system cron
         if calendars is None:
+            # sudo: the working calendars of every company, for the system cron
             calendars = self.env["resource.calendar"].sudo().search([("company_id", "!=", False)])
         existing = Leaves.search([
             ("resource_id", "=", False),

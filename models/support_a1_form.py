@@ -435,6 +435,8 @@ class SupportA1Form(models.Model):
         )
         if pdf is None:
             self.env.flush_all()  # the report reads the signature from the database
+            # sudo: the signer (a portal customer) may not read the report action; the
+            # caller checked that this form is theirs to sign.
             pdf = self.env["ir.actions.report"].sudo()._render_qweb_pdf(
                 "certified_support.action_report_support_a1_form", self.ids
             )[0]

@@ -111,7 +111,7 @@ class SupportAcceptance(models.Model):
         # No default from the caller's context (``default_*`` keys) reaches the evidence,
         # and it is its own record: no "created" note in its chatter.
         Acceptance = self.sudo().with_context(clean_context(self.env.context), mail_create_nolog=True)
-        return Acceptance.create(vals_list).sudo(self.env.su)
+        return Acceptance.create(vals_list).sudo(self.env.su)  # back to the caller's rights
 
     def _cancel(self, reason):
         """Cancel the acceptances with a reason, kept in their history.

@@ -339,8 +339,11 @@ class SupportRequest(models.Model):
         """Step 3: the sales team gets (or keeps) an "ESTES activation" opportunity."""
         self.write({"state": "waiting_contract"})
         Lead = self.env["crm.lead"].sudo()  # the customer's request opens a sales opportunity
+        open_leads = Lead._support_open_estes_leads(self.partner_id)
         for partner, requests in self.grouped("partner_id").items():
-            lead = Lead._support_estes_activation_lead(partner, requests[0].user_id, requests[0].company_id)
+            lead = open_leads.get(partner) or Lead._support_estes_activation_lead(
+                partner, requests[0].user_id, requests[0].company_id
+            )
             requests.lead_id = lead
             lead.message_post(
                 body=self.env._(
@@ -359,14 +362,8 @@ class SupportRequest(models.Model):
         # The sales team's "ESTES activation" opportunities of these customers reached
         # their goal: won, not left open (sudo: support staff activate contracts without
         # being salespeople).
-        self.env["crm.lead"].sudo().search(
-            [
-                ("partner_id", "in", partners.ids),
-                ("support_estes_activation", "=", True),
-                ("type", "=", "opportunity"),
-                ("won_status", "=", "pending"),
-            ]
-        ).action_set_won()
+        Lead = self.env["crm.lead"].sudo()
+        Lead.concat(*Lead._support_open_estes_leads(partners).values()).action_set_won()
         return waiting
 
     def _refuse_without_contract(self):

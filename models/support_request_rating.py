@@ -117,11 +117,11 @@ class SupportRequest(models.Model):
         self.ensure_one()
         if self.state in ("done", "to_close_by_phone"):
             self.sudo().write({"state": "closed"})  # the customer's rating closes the request
-            self.sudo().activity_unlink(["certified_support.mail_activity_close_by_phone"])
+            self.sudo().activity_unlink(["certified_support.mail_activity_close_by_phone"])  # the AM's to-do, ended by the customer
         template = self.env.ref("certified_support.mail_template_request_rated").sudo()  # customers may not read mail templates
         if self.user_id and rating.support_source != "phone":  # by phone, the manager gave it
             template.with_context(support_rating_id=rating.id).send_mail(self.id)
-        if rating.rating <= CORRECTIVE_RATING_MAX and not self.support_corrective_state == "open":
+        if rating.rating <= CORRECTIVE_RATING_MAX and self.support_corrective_state != "open":
             self._support_open_corrective_action(rating)
 
     def _support_corrective_user(self):
@@ -130,6 +130,7 @@ class SupportRequest(models.Model):
         company = self.company_id
         if company.support_corrective_user_id:
             return company.support_corrective_user_id
+        # sudo: the group's members, whoever's rating (the public link) asks
         managers = self.env.ref("certified_support.group_support_manager").sudo().all_user_ids.filtered(
             lambda u: not u.share and company in u.company_ids and u.id != SUPERUSER_ID
         )
@@ -156,6 +157,7 @@ class SupportRequest(models.Model):
 
     def _support_corrective_action_done(self):
         """The corrective action's activity was marked done (``mail.activity``)."""
+        # sudo: the activity's assignee marks it done without write access to the request
         self.filtered(lambda r: r.support_corrective_state == "open").sudo().write(
             {"support_corrective_state": "done"}  # marking an activity done is the assignee's right
         )
@@ -231,7 +233,7 @@ class SupportRequest(models.Model):
         batch_size = batch_size or ESCALATION_BATCH_SIZE
         now = fields.Datetime.now()
         Request = self.sudo()  # a system cron over every company
-        for company in self.env["res.company"].sudo().search([]):
+        for company in self.env["res.company"].sudo().search([]):  # sudo: every company, for the cron
             calendar = company.resource_calendar_id
             cutoff = self._support_escalation_cutoff(calendar, now) if calendar else None
             if not cutoff:

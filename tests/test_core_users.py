@@ -184,6 +184,8 @@ class TestCoreUsers(A1FormMixin, SupportCommon):
         self.assertEqual(registration.state, "done")
         Form(event.with_user(user))
         self.assertTrue(self.technician.support_certified, "a session outside the academy changes nothing")
+        self.assertNotIn("is_support_academy", self._views(user, "event.event", ("form",))["form"])
+        self.assertIn("is_support_academy", self._views(self.user_manager, "event.event", ("form",))["form"])
 
     def test_rating_list_and_form_without_support_fields(self):
         user = self.core_users["employee"]

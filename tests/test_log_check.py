@@ -6,6 +6,7 @@ from odoo.tests import BaseCase
 from odoo.tools import mute_logger
 
 # The plugin tools/test loads (tools/ is on its PYTHONPATH).
+import pytest_log_check
 from pytest_log_check import fail_on_logged_errors
 
 
@@ -38,3 +39,7 @@ class TestLogCheck(BaseCase):
             self.logger.warning("only a warning")
             with mute_logger(self.logger.name):
                 self.logger.error("expected by the test")
+
+    def test_plugin_watches_every_test(self):
+        """tools/test loads the plugin: while this test runs, its collector is on the root logger."""
+        self.assertTrue(any(isinstance(h, pytest_log_check._ErrorRecords) for h in logging.getLogger().handlers))

@@ -248,13 +248,14 @@ class SupportXlsxExport(models.TransientModel):
             # The invoice numbers are shown with the A1 Form to whoever reads it.
             invoices = forms.invoice_ids.sudo()
             invoices.fetch(["name", "state", "a1_form_id"])
+            invoices_by_form = invoices.grouped("a1_form_id")
             (forms.partner_id | forms.technician_id | forms.firm_id).fetch(["name", "vat"])
             for form in forms:
                 row += 1
                 invoice_numbers = [form.external_invoice_ref] if form.external_invoice_ref else []
                 # The numbers of the forms' invoices found above; a draft has none yet (False).
                 invoice_numbers += [
-                    move.name for move in form.invoice_ids.sudo()
+                    move.name for move in invoices_by_form.get(form, invoices.browse())
                     if move.state != "cancel" and move.name and move.name != "/"
                 ]
                 for key in ("duration", "amount_untaxed", "amount_tax", "amount_total"):
