@@ -287,14 +287,23 @@ def parse_choice(env, value, label, choices, *, required=True, field=None):
     return value
 
 
-def parse_date(env, value, label, *, minimum=None, maximum=None, required=False, field=None):
-    """A ``YYYY-MM-DD`` date between ``minimum`` and ``maximum`` (default: ``DATE_MIN`` and
-    ``latest_date()``). None when empty and not required."""
+def _stripped_or_required(env, value, label, required, field):
+    """``value`` stripped when it is a string; None when empty, refused when required."""
     _ = env._
     text = value.strip() if isinstance(value, str) else value
     if text is None or text is False or text == "":
         if required:
             raise InputError(_("%(field)s is required.", field=_label(label)), field, "required")
+        return None
+    return text
+
+
+def parse_date(env, value, label, *, minimum=None, maximum=None, required=False, field=None):
+    """A ``YYYY-MM-DD`` date between ``minimum`` and ``maximum`` (default: ``DATE_MIN`` and
+    ``latest_date()``). None when empty and not required."""
+    _ = env._
+    text = _stripped_or_required(env, value, label, required, field)
+    if text is None:
         return None
     if not isinstance(text, str) or not DATE_RE.fullmatch(text):
         raise InputError(_("%(field)s is not a valid date.", field=_label(label)), field, "invalid_date")
@@ -322,10 +331,8 @@ def parse_datetime_local(env, value, label, *, tz, minimum=None, maximum=None, r
     naive UTC datetime between ``minimum`` and ``maximum`` (naive UTC; default: the start of
     ``DATE_MIN`` and the end of ``latest_date()``). None when empty and not required."""
     _ = env._
-    text = value.strip() if isinstance(value, str) else value
-    if text is None or text is False or text == "":
-        if required:
-            raise InputError(_("%(field)s is required.", field=_label(label)), field, "required")
+    text = _stripped_or_required(env, value, label, required, field)
+    if text is None:
         return None
     if not isinstance(text, str) or not DATETIME_LOCAL_RE.fullmatch(text):
         raise InputError(_("%(field)s is not a valid date and time.", field=_label(label)), field, "invalid_date")
