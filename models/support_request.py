@@ -284,10 +284,10 @@ class SupportRequest(models.Model):
         """``activity_schedule`` for a batch whose records each get their own user and
         plain-text note (``users_and_notes``, in the order of ``self``), in one INSERT.
 
-        The escalation cron schedules one activity per request for up to 100,000 requests
-        (benchmark of issue 9): ``mail.activity.create`` costs about 0.25 ms per activity
-        there, so the rows are inserted with SQL and what ``create`` does besides is done
-        here for the whole batch: the notes are escaped and the assigned users' activity
+        The escalation cron schedules one activity per request for up to 100,000 requests,
+        and ``mail.activity.create`` costs about 0.25 ms per activity there, so the rows are
+        inserted with SQL and what ``create`` does besides is done here for the whole batch:
+        the notes are escaped and the assigned users' activity
         counters are told on the bus. The callers make the users follow the records (the
         account manager follows a request from its registration, or from becoming its
         account manager) and send them an e-mail: no "assigned to you" notice either (as

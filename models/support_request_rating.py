@@ -292,7 +292,7 @@ class SupportRequest(models.Model):
         The pending ratings get new random tokens in one statement (``gen_random_uuid()``
         is a version 4 UUID from a cryptographic generator, as ``uuid4().hex`` of
         ``rating.rating``): writing them one by one through the ORM costs about 60 µs per
-        rating, which the escalation of 100,000 requests cannot afford (issue 9)."""
+        rating, too slow for an escalation run over 100,000 requests."""
         Rating = self.env["rating.rating"]
         Rating.flush_model(["res_model", "res_id", "consumed", "access_token"])
         self.env.cr.execute(SQL(

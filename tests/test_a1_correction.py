@@ -1,4 +1,4 @@
-"""A correction never bills one meeting twice (issue 13, section 3).
+"""A correction never bills one meeting twice.
 
 A correction supersedes its original when the customer signs it: the original becomes
 Corrected and leaves the "to invoice" list; its invoice, if any, is cancelled (a draft)

@@ -1,4 +1,4 @@
-"""The signed A1 Form stays what was signed (issue 13, section 2).
+"""The signed A1 Form stays what was signed.
 
 Every role, with and without every context key the addon's code reads (and Odoo's
 uninstall flag), is refused each create, write and delete of a signed A1 Form, of its

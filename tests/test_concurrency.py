@@ -1,4 +1,4 @@
-"""Reliability under concurrency and faults (issue 9), with real database transactions.
+"""Reliability under concurrency and faults, with real database transactions.
 
 The other tests run inside one transaction that is rolled back: two runs "at once" cannot
 be shown there, since a second connection sees none of their data. These tests commit a

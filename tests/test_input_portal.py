@@ -1,4 +1,4 @@
-"""No input makes a server error or stores nonsense (issue 15, section 2): a matrix of bad
+"""No input makes a server error or stores nonsense: a matrix of bad
 values posted to every form and JSON route of the addon, through HTTP. Each answer is a
 4xx, the form again with a translated message and the typed values, or a JSON error
 object; nothing is stored."""

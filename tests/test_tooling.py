@@ -1,4 +1,4 @@
-"""The tooling's choice of PostgreSQL server (tools/lib.sh, issue 17), run by tools/test.
+"""The tooling's choice of PostgreSQL server (tools/lib.sh), run by tools/test.
 
 Each combination of PGHOST / PGPORT / PGUSER / PGPASSWORD that the README documents is
 tried in two ways, with a cache folder of its own (a temporary folder inside the run's

@@ -1,4 +1,4 @@
-"""Benchmark of certified_support (issue 9): data generation and measurements.
+"""Benchmark of certified_support: data generation and measurements.
 
 Run by tools/bench with the tooling's virtualenv python; not part of the test run.
 
