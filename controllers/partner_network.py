@@ -115,7 +115,7 @@ class SupportPartnerNetworkPortal(CustomerPortal):
         technician = request.env["res.partner"]
         try:
             technician_id = parse_id(request.env, technician_id, request.env._("Technician"), field="technician_id")
-        except InputError:
+        except InputError:  # pylint: disable=except-pass  # not an id: nobody is proposed
             pass
         else:
             # Searched as the user: a contact of another firm is not even found.

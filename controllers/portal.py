@@ -5,7 +5,8 @@ from odoo.exceptions import AccessError, LockError, MissingError, UserError, Val
 from odoo.http import request
 from odoo.tools import float_compare
 
-from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..input_bounds import MAX_LINE_HOURS, InputError, parse_float, parse_id
 

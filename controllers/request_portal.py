@@ -8,7 +8,8 @@ from odoo import fields, http
 from odoo.exceptions import AccessError, ConcurrencyError, MissingError, UserError
 from odoo.http import request
 
-from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..input_bounds import (
     DESCRIPTION_MAX_LENGTH,
@@ -246,7 +247,7 @@ class SupportRequestPortal(CustomerPortal):
         # sudo: the gate may expire the customer's own contracts that just ended.
         return bool(customer.sudo()._get_support_contract_holders())
 
-    def _parse_support_request_form(self, post):
+    def _parse_support_request_form(self, post):  # noqa: C901 - one check per field of the form
         """Validate the posted form: (values to create, errors by field)."""
         env = request.env
         errors = {}

@@ -22,7 +22,7 @@ class IrSequence(models.Model):
         when ``companies`` is not given). Returns the sequences created."""
         Sequence = self.sudo()  # configuration data, created for every company by the system
         # sudo: every company gets its sequences, including those the current user is not in
-        companies = (companies if companies is not None else self.env["res.company"].search([])).sudo()
+        companies = (companies if companies is not None else self.env["res.company"].search([])).sudo()  # pylint: disable=no-search-all
         existing = {
             (seq.company_id.id, seq.code)
             for seq in Sequence.with_context(active_test=False).search(

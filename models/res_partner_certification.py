@@ -584,9 +584,9 @@ class ResPartner(models.Model):
         for technician in self:
             recipients = (
                 firm_managers.filtered(
-                    lambda u: u.partner_id.commercial_partner_id == technician.commercial_partner_id
+                    lambda u, technician=technician: u.partner_id.commercial_partner_id == technician.commercial_partner_id
                 ).partner_id
-                | scheduled.filtered(lambda r: r.technician_id == technician).user_id.partner_id
+                | scheduled.filtered(lambda r, technician=technician: r.technician_id == technician).user_id.partner_id
             )
             for lang, partners in recipients.grouped(lambda p: p.lang or "en_US").items():
                 template.with_context(lang=lang).send_mail(

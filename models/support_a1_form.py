@@ -8,7 +8,13 @@ from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
-from ..input_bounds import INVOICE_REF_MAX_LENGTH, MAX_MEETING_HOURS, NAME_MAX_LENGTH, SIGNATURE_MIMETYPES, check_date_window
+from ..input_bounds import (
+    INVOICE_REF_MAX_LENGTH,
+    MAX_MEETING_HOURS,
+    NAME_MAX_LENGTH,
+    SIGNATURE_MIMETYPES,
+    check_date_window,
+)
 
 # A signed A1 Form stays what the customer signed; once corrected, it is superseded, not changed.
 LOCKED_STATES = ("signed", "corrected")
@@ -66,7 +72,7 @@ class SupportA1Form(models.Model):
     date_start = fields.Datetime(string="Start", tracking=True, help="When the meeting started.")
     date_end = fields.Datetime(string="End", tracking=True, help="When the meeting ended.")
     duration = fields.Float(
-        string="Duration", compute="_compute_duration", store=True,
+        compute="_compute_duration", store=True,
         help="Hours between the start and the end of the meeting.",
     )
     line_ids = fields.One2many(
@@ -137,7 +143,7 @@ class SupportA1Form(models.Model):
             form.amount_total = sum(form.line_ids.mapped("price_total"))
             form.amount_tax = form.amount_total - form.amount_untaxed
 
-    def _compute_access_url(self):
+    def _compute_access_url(self):  # pylint: disable=missing-return  # a compute returns nothing
         super()._compute_access_url()
         for form in self:
             form.access_url = f"/my/a1/{form.id}"
@@ -327,7 +333,7 @@ class SupportA1Form(models.Model):
         for form in self.filtered(lambda f: f.request_id in requests):
             request = form.request_id.sudo()  # the technician files from the portal; the activity is staff's
             request.activity_ids.filtered(
-                lambda activity: activity.calendar_event_id and activity.calendar_event_id == request.event_id
+                lambda activity, request=request: activity.calendar_event_id and activity.calendar_event_id == request.event_id
             ).action_feedback(feedback=self.env._("A1 Form %s filed.", form.name))
 
     def action_cancel(self):
@@ -345,7 +351,7 @@ class SupportA1Form(models.Model):
             "correction_of_id": self.id,
             "recommendation_ids": [
                 Command.create({**vals, "origin_id": rec.id})
-                for rec, vals in zip(recommendations, recommendations.copy_data())
+                for rec, vals in zip(recommendations, recommendations.copy_data(), strict=True)
             ],
         })
         self.message_post(body=self.env._(

@@ -1,8 +1,8 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.tools import float_compare
 from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
 
 from ..input_bounds import MAX_AMOUNT, MAX_LINE_HOURS
 

@@ -38,7 +38,8 @@ class SupportA1Form(models.Model):
     )
 
     _external_invoice_amount_positive = models.Constraint(
-        f"CHECK (external_invoice_amount IS NULL OR (external_invoice_amount >= 0 AND external_invoice_amount <= {MAX_AMOUNT}))",
+        "CHECK (external_invoice_amount IS NULL"
+        f" OR (external_invoice_amount >= 0 AND external_invoice_amount <= {MAX_AMOUNT}))",
         f"The amount of the firm's invoice must be between 0 and {MAX_AMOUNT}.",
     )
 
@@ -129,7 +130,7 @@ class SupportA1Form(models.Model):
             [("recommendation_id", "in", recommendations.origin_id._support_lineage().ids)]
         )
         for rec in recommendations:
-            for order in orders.filtered(lambda o: o.recommendation_id in rec.origin_id._support_lineage()):
+            for order in orders.filtered(lambda o, rec=rec: o.recommendation_id in rec.origin_id._support_lineage()):
                 order.message_post(
                     body=self.env._(
                         "Accepted again in %(correction)s, the correction of %(form)s: no new order, this one stays.",
@@ -175,7 +176,7 @@ class SupportA1Form(models.Model):
         fallback = self.env.ref("base.user_admin") if self.env.user.share else self.env.user
         for form in recommendations.a1_form_id:
             user = form.request_id.user_id or fallback
-            recs = recommendations.filtered(lambda r: r.a1_form_id == form)
+            recs = recommendations.filtered(lambda r, form=form: r.a1_form_id == form)
             form = form.with_context(lang=user.lang)  # the assignee's language
             items = Markup().join(
                 Markup("<li>%s (%s)</li>") % (

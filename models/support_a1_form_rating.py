@@ -32,4 +32,4 @@ class SupportA1Form(models.Model):
         if not url:
             return False
         png = self.env["ir.actions.report"].barcode("QR", url, width=220, height=220)
-        return "data:image/png;base64,%s" % base64.b64encode(png).decode()
+        return f"data:image/png;base64,{base64.b64encode(png).decode()}"

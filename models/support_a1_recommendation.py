@@ -38,7 +38,7 @@ class SupportA1Recommendation(models.Model):
     )
     estimated_cost = fields.Monetary(string="Estimated cost")
     accepted = fields.Selection(
-        [("yes", "Yes"), ("no", "No"), ("pending", "Pending")], string="Accepted",
+        [("yes", "Yes"), ("no", "No"), ("pending", "Pending")],
         required=True, default="pending", copy=False,
     )
     origin_id = fields.Many2one(
@@ -88,7 +88,7 @@ class SupportA1Recommendation(models.Model):
             if rec.kind in ("software", "hosting"):
                 followed = ancestors & orders.recommendation_id
             else:
-                followed = ancestors.filtered(lambda a: a.kind == rec.kind and a.accepted == "yes")
+                followed = ancestors.filtered(lambda a, rec=rec: a.kind == rec.kind and a.accepted == "yes")
             if followed:
                 done |= rec
         return done

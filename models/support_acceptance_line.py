@@ -22,7 +22,7 @@ class SupportAcceptanceLine(models.Model):
     price_subtotal = fields.Monetary(string="Subtotal", readonly=True)
     price_total = fields.Monetary(string="Total", readonly=True)
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super  # refuses every change
         raise UserError(
             self.env._("An accepted action is part of the customer's agreement and cannot be changed.")
         )

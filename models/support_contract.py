@@ -103,7 +103,7 @@ class SupportContract(models.Model):
         for contract in self:
             contract.price = contract.product_id.lst_price
 
-    def _compute_access_url(self):
+    def _compute_access_url(self):  # pylint: disable=missing-return  # a compute returns nothing
         super()._compute_access_url()
         for contract in self:
             contract.access_url = f"/my/contracts/{contract.id}"
@@ -135,7 +135,7 @@ class SupportContract(models.Model):
         ) | active
         for contract in active:
             clash = others.filtered(
-                lambda o: o != contract
+                lambda o, contract=contract: o != contract
                 and o.partner_id == contract.partner_id
                 and o.date_start <= contract.date_end
                 and o.date_end >= contract.date_start
@@ -284,7 +284,7 @@ class SupportContract(models.Model):
         account manager an activity to agree it with the customer."""
         today = fields.Date.context_today(self)
         expiring = self.browse()
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all  # each company
             horizon = today + relativedelta(days=company.support_contract_renewal_days)
             expiring |= self.search(
                 [

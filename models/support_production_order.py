@@ -39,7 +39,7 @@ class SupportProductionOrder(models.Model):
         [("software", "Software change"), ("hosting", "Hosting extension")], required=True, readonly=True,
     )
     amount = fields.Monetary(
-        string="Amount", tracking=True,
+        tracking=True,
         help="What the vendor invoices the technician's firm; the recommendation's estimated cost at first.",
     )
 
@@ -49,7 +49,7 @@ class SupportProductionOrder(models.Model):
     requested_change = fields.Text(string="Requested change")
     business_reason = fields.Text(string="Business reason")
     priority = fields.Selection(
-        [("0", "Normal"), ("1", "High"), ("2", "Urgent")], string="Priority", default="0",
+        [("0", "Normal"), ("1", "High"), ("2", "Urgent")], default="0",
     )
     deadline_wish = fields.Date(string="Wished deadline")
 
@@ -81,7 +81,7 @@ class SupportProductionOrder(models.Model):
         "business_reason": LONG_TEXT_MAX_LENGTH,
     }
 
-    def _compute_access_url(self):
+    def _compute_access_url(self):  # pylint: disable=missing-return  # a compute returns nothing
         super()._compute_access_url()
         for order in self:
             order.access_url = f"/my/production-orders/{order.id}"
@@ -141,7 +141,7 @@ class SupportProductionOrder(models.Model):
         for order in self:
             order.message_post(
                 body=self.env._("Please clarify the specification: see the questions below and submit the order again."),
-                partner_ids=order.message_partner_ids.filtered(lambda p: p.commercial_partner_id == order.partner_id).ids,
+                partner_ids=order.message_partner_ids.filtered(lambda p, order=order: p.commercial_partner_id == order.partner_id).ids,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )
@@ -198,7 +198,7 @@ class SupportProductionOrder(models.Model):
         fpos = self.env["account.fiscal.position"].with_company(company)._get_fiscal_position(self.firm_id)
         taxes = fpos.map_tax(company.account_sale_tax_id)
         line = {
-            "name": "%s – %s" % (self.name, self.title or self.recommendation_id.name or ""),
+            "name": f"{self.name} – {self.title or self.recommendation_id.name or ''}",
             "quantity": 1.0,
             "price_unit": self.amount,
             "tax_ids": [Command.set(taxes[:1].ids)],

@@ -134,7 +134,7 @@ class SupportRequest(models.Model):
         for request in self:
             request.a1_form_count = len(request.a1_form_ids)
 
-    def _compute_access_url(self):
+    def _compute_access_url(self):  # pylint: disable=missing-return  # a compute returns nothing
         super()._compute_access_url()
         for request in self:
             request.access_url = f"/my/support/{request.id}"

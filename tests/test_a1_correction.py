@@ -197,7 +197,10 @@ class TestA1Correction(A1CorrectionMixin, SupportCommon):
 
     def test_no_second_rating_request(self):
         original = self._create_signed_a1()
-        rating_messages = lambda: self.request.message_ids.filtered(lambda m: "/rate/" in (m.body or ""))
+
+        def rating_messages():
+            return self.request.message_ids.filtered(lambda m: "/rate/" in (m.body or ""))
+
         self.assertEqual(len(rating_messages()), 1)
         self._sign_a1(self._correct(original))
         self.assertEqual(len(rating_messages()), 1, "the same meeting: rated once")

@@ -44,7 +44,7 @@ class TestA1Form(A1FormMixin, SupportCommon):
         refused.state = "refused"
         form = self._create_a1(file=False)
         self.assertEqual(form.line_ids.product_id, self.product_remote | self.product_db)
-        remote = form.line_ids.filtered(lambda l: l.product_id == self.product_remote)
+        remote = form.line_ids.filtered(lambda line: line.product_id == self.product_remote)
         self.assertEqual(remote.quantity, 1.5)
         self.assertAlmostEqual(form.amount_untaxed, 1.5 * 36 + 2 * 60)
         self.assertAlmostEqual(form.amount_total, (1.5 * 36 + 2 * 60) * 1.24)

@@ -409,7 +409,8 @@ class TestCertification(SupportCommon):
         # changed through the ORM. Only the nightly run can notice.
         self.env.flush_all()
         self.env.cr.execute(
-            "UPDATE event_event SET date_begin = date_begin - interval '3 years', date_end = date_end - interval '3 years'"
+            "UPDATE event_event SET date_begin = date_begin - interval '3 years',"
+            " date_end = date_end - interval '3 years'"
             " WHERE is_support_academy"
         )
         yesterday = datetime.now().date() - timedelta(days=1)

@@ -5,6 +5,10 @@ be shown there, since a second connection sees none of their data. These tests c
 small data set of their own through separate connections, run two transactions against it
 at the same time (threads), and delete it at the end.
 """
+
+# These tests commit their own data on purpose (see above) and delete it at the end:
+# pylint: disable=invalid-commit
+
 import threading
 import uuid
 from contextlib import closing

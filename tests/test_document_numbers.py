@@ -48,7 +48,7 @@ class TestDocumentNumbers(SupportCommon):
         self.assertEqual(ppy, "ΠΠΥ/2027/00001")
         with freeze_time("2026-12-30 10:00:00"):
             self.assertEqual(self.Sequence._support_next("support.request", self.company),
-                             "RV/2026/%05d" % (int(last_2026.rsplit("/", 1)[1]) + 1),
+                             f"RV/2026/{int(last_2026.rsplit('/', 1)[1]) + 1:05d}",
                              "2026 goes on where it stopped")
 
     def test_documents_take_their_company_numbers(self):

@@ -27,7 +27,6 @@ from odoo.addons.certified_support.input_bounds import (
     parse_text,
 )
 
-from .a1_common import A1FormMixin
 from .common import SupportCommon
 from .production_common import ProductionOrderMixin
 
@@ -141,7 +140,7 @@ class TestModelBounds(ProductionOrderMixin, SupportCommon):
         for text in UNSTORABLE_TEXTS:
             for what, write in writes.items():
                 with self.subTest(what=what, text=repr(text)):
-                    self.assertRefused(ValidationError, lambda: write(text))
+                    self.assertRefused(ValidationError, lambda write=write, text=text: write(text))
 
     def test_text_lengths(self):
         with self.assertRaisesRegex(ValidationError, "too long"):
@@ -154,9 +153,9 @@ class TestModelBounds(ProductionOrderMixin, SupportCommon):
         )
         for value in NON_FINITE:
             with self.subTest(value=value):
-                self.assertRefused(ValidationError, lambda: self.fault.line_ids.write({"quantity": value}))
-                self.assertRefused(ValidationError, lambda: extra.write({"price_unit": value}))
-                self.assertRefused(ValidationError, lambda: self.env["support.request.extra"].create(
+                self.assertRefused(ValidationError, lambda value=value: self.fault.line_ids.write({"quantity": value}))
+                self.assertRefused(ValidationError, lambda value=value: extra.write({"price_unit": value}))
+                self.assertRefused(ValidationError, lambda value=value: self.env["support.request.extra"].create(
                     {"request_id": self.request.id, "product_id": self.product_remote.id, "quantity": value}))
 
     def test_hours_and_amounts_are_bounded(self):
@@ -250,7 +249,7 @@ class TestModelBounds(ProductionOrderMixin, SupportCommon):
         Schedule = self.env["support.request.schedule"].with_context(default_request_id=self.request.id)
         for values in ({"start": "9999-01-01 08:00:00"}, {"start": "2026-03-20 08:00:00", "duration": 30}):
             with self.subTest(values=values):
-                self.assertRefused(UserError, lambda: Schedule.create(
+                self.assertRefused(UserError, lambda values=values: Schedule.create(
                     {"technician_id": self.technician.id, **values}).action_confirm())
         self.assertEqual(str(self.request.meeting_start), "2026-03-12 08:00:00")
 

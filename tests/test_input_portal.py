@@ -320,7 +320,8 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
         # a control character in the file's name, as a browser would send it (not %-encoded)
         boundary = "----certified-support-test"
         body = (
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{Request.csrf_token(self)}\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"
+            f"{Request.csrf_token(self)}\r\n"
             f"--{boundary}\r\nContent-Disposition: form-data; name=\"business_reason\"\r\n\r\n{typed}\r\n"
             f"--{boundary}\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"spec\x07.pdf\"\r\n"
             f"Content-Type: application/pdf\r\n\r\n"

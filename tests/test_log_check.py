@@ -2,12 +2,12 @@ import logging
 
 import pytest
 
-from odoo.tests import BaseCase
-from odoo.tools import mute_logger
-
 # The plugin tools/test loads (tools/ is on its PYTHONPATH).
 import pytest_log_check
 from pytest_log_check import fail_on_logged_errors
+
+from odoo.tests import BaseCase
+from odoo.tools import mute_logger
 
 
 class TestLogCheck(BaseCase):

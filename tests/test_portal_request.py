@@ -338,7 +338,7 @@ class TestPortalRequest(SupportHttpCommon):
 
         response = self._submit(description="   ")
         self._assert_refused(response, "Describe the problem in a few words.")
-        self.assertRegex(response.text, r'<option value="%s" selected=' % self.fault.id, "the fault stays chosen")
+        self.assertRegex(response.text, f'<option value="{self.fault.id}" selected=', "the fault stays chosen")
 
         day = fields.Date.today() + relativedelta(days=5)
         response = self._submit(

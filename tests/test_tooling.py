@@ -85,13 +85,13 @@ class TcpRelay:
         try:
             while data := src.recv(65536):
                 dst.sendall(data)
-        except OSError:
+        except OSError:  # pylint: disable=except-pass  # either side closed the connection
             pass
         finally:
             for s in (src, dst):
                 try:
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
+                except OSError:  # pylint: disable=except-pass  # already closed
                     pass
             src.close()
 

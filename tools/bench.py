@@ -85,7 +85,7 @@ def gen(args):
         S = Setup
         company = env.company
         S._create_contract(S.customer, start="2020-01-01", end="2099-12-31", state="active")
-        faults = env["support.fault"].create([
+        env["support.fault"].create([
             {
                 "code": f"BF{i}", "name": f"Bench fault {i}", "location": "both", "company_id": company.id,
                 "line_ids": [Command.create({"product_id": S.product_remote.id, "quantity": 1.0 + i % 3})],
@@ -271,7 +271,7 @@ def _timed(cr, fn):
     return result, (time.perf_counter() - t0) * 1000, cr.sql_log_count - q0
 
 
-def orm(args):
+def orm(args):  # noqa: C901 - the measurements one after the other
     registry = open_registry(args)
     res = {}
     which = set(args.only.split(",")) if args.only else None
@@ -292,7 +292,7 @@ def orm(args):
             times, queries = [], []
             for i in range(10):
                 uenv = env(user=user_support.id)
-                def register():
+                def register(uenv=uenv, i=i):
                     wizard = uenv["support.phone.request"].create({
                         "partner_id": customer.id, "fault_id": faults[i % len(faults)].id,
                         "accepted_by_id": contact.id, "description": f"Phone bench {i}", "location": "remote",
@@ -319,7 +319,7 @@ def orm(args):
                         "channel": "portal", "fault_id": faults[i % len(faults)].id, "description": f"Bench {i}",
                         "location": "remote", "submission_token": f"bench-orm-token-{i:08d}"}
 
-                def create():
+                def create(vals=vals):
                     with cr.savepoint():
                         req = penv["support.request"].sudo().create(vals)  # as the portal controller does
                         req._register_request(contact, "127.0.0.1")
@@ -367,7 +367,7 @@ def orm(args):
                 # the freshly generated tables: a bounded wait, reported as an error.
                 cr.execute("SET LOCAL statement_timeout = '120s'")
                 try:
-                    _r, ms, q = _timed(cr, lambda: (batch.action_create_invoices(), env.flush_all()))
+                    _r, ms, q = _timed(cr, lambda batch=batch: (batch.action_create_invoices(), env.flush_all()))
                     inv[str(size)] = {"s": round(ms / 1000, 2), "queries": q, "queries_per_form": round(q / size, 1)}
                 except Exception as exc:  # noqa: BLE001 -- reported in the table
                     inv[str(size)] = {"error": repr(exc)[:200]}
@@ -442,7 +442,7 @@ def cron(args):
             deadline = time.time() + CRON_TIME_BUDGET
             counter = {"commits": 0}
 
-            def bounded(self, processed=0, *, remaining=None, deactivate=False):
+            def bounded(self, processed=0, *, remaining=None, deactivate=False, counter=counter, deadline=deadline):
                 counter["commits"] += 1
                 self.env.cr.commit()
                 return max(0.0, deadline - time.time())
@@ -472,7 +472,7 @@ def cron(args):
 # Through the HTTP server (--workers=2)
 # ----------------------------------------------------------------------------------------
 
-def http(args):
+def http(args):  # noqa: C901 - the measurements one after the other
     import requests
     base = f"http://127.0.0.1:{args.port}"
     res = {}
@@ -672,7 +672,7 @@ def reliability(args):
     save(args.out, {"reliability": res})
 
 
-def report(args):
+def report(args):  # noqa: C901 - one table row per measurement
     d = load(args.out)
     h, o, c, data = d.get("http", {}), d.get("orm", {}), d.get("cron", {}), d.get("data", {})
     rows = []
@@ -753,7 +753,6 @@ def report(args):
         row("Reliability: two accountants invoice the same A1 Form at once",
             f"{di['invoices']} invoice; {' / '.join(str(o) for o in di['outcomes'])}", "1 invoice", di["invoices"] == 1)
 
-    w = [max(len(str(r[i])) for r in rows + [("What", "Figure", "Target", "")]) for i in range(4)]
     lines = ["| What | Figure | Target | |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {t} | {s} |" for a, b, t, s in rows]
     if data:

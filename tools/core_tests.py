@@ -33,7 +33,7 @@ def _test_name(test):
 
 
 def run_in_shell(env):
-    from odoo import api, SUPERUSER_ID
+    from odoo import SUPERUSER_ID, api
     from odoo.tests import result as odoo_result
     from odoo.tests.shell import run_tests
 

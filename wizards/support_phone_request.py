@@ -135,7 +135,7 @@ class SupportPhoneRequest(models.TransientModel):
                 continue
             # The caller found by their own phone number, else the only contact.
             callers = wizard.found_partner_ids._origin.filtered(
-                lambda p: p.commercial_partner_id == customer and not p.is_company
+                lambda p, customer=customer: p.commercial_partner_id == customer and not p.is_company
             )
             candidates = callers or wizard.contact_ids._origin
             wizard.accepted_by_id = candidates if len(candidates) == 1 else False

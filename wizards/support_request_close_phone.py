@@ -3,12 +3,13 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..input_bounds import LONG_TEXT_MAX_LENGTH
 from odoo.addons.rating.models.rating_data import (
     RATING_HAPPY_VALUE,
     RATING_NEUTRAL_VALUE,
     RATING_UNHAPPY_VALUE,
 )
+
+from ..input_bounds import LONG_TEXT_MAX_LENGTH
 
 
 class SupportRequestClosePhone(models.TransientModel):

@@ -17,14 +17,14 @@ class SupportRequestSchedule(models.TransientModel):
     partner_id = fields.Many2one(related="request_id.partner_id")
     start = fields.Datetime(string="Day and hour", required=True)
     duration = fields.Float(
-        string="Duration", required=True, compute="_compute_duration", store=True, readonly=False, precompute=True
+        required=True, compute="_compute_duration", store=True, readonly=False, precompute=True
     )
     location = fields.Selection(
         [("onsite", "On site"), ("remote", "Remote")], required=True,
         compute="_compute_location", store=True, readonly=False, precompute=True,
     )
     address = fields.Char(
-        string="Address", compute="_compute_address", store=True, readonly=False, precompute=True,
+        compute="_compute_address", store=True, readonly=False, precompute=True,
         help="Where the technician meets the customer, or how the remote session is held.",
     )
     allowed_technician_ids = fields.Many2many("res.partner", compute="_compute_allowed_technician_ids")

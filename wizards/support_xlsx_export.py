@@ -92,7 +92,7 @@ class SupportXlsxExport(models.TransientModel):
 
     @api.model
     def _support_filename(self, kind):
-        return "%s.xlsx" % dict(self._fields["report_kind"]._description_selection(self.env))[kind]
+        return f"{dict(self._fields['report_kind']._description_selection(self.env))[kind]}.xlsx"
 
     @api.model
     def _support_write_xlsx(self, kind, options, output):
@@ -137,7 +137,7 @@ class SupportXlsxExport(models.TransientModel):
         """A sheet with its header (frozen, filtered) and column widths; ``columns`` are
         (header, width, style) tuples."""
         sheet = workbook.add_worksheet(name[:31])
-        for col, (header, width, style) in enumerate(columns):
+        for col, (header, width, _style) in enumerate(columns):
             sheet.set_column(col, col, width)
             sheet.write_string(0, col, header, styles["header"])
         sheet.freeze_panes(1, 0)
@@ -415,7 +415,7 @@ class SupportXlsxExport(models.TransientModel):
 
         summary_row = 0
         for firm in firms.sorted("name"):
-            members = technicians.filtered(lambda t: firm_of.get(t.id) == firm.id).sorted("name")
+            members = technicians.filtered(lambda t, firm=firm: firm_of.get(t.id) == firm.id).sorted("name")
             sheet = self._support_start_sheet(workbook, styles, re.sub(r"[\[\]:*?/\\]", " ", firm.name), columns)
             firm_figures = defaultdict(float)
             for row, technician in enumerate(members, start=1):

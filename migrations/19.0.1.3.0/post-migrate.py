@@ -16,8 +16,6 @@ import pytz
 
 from odoo import SUPERUSER_ID, api, fields
 
-from odoo.addons.certified_support.models.ir_sequence import SUPPORT_SEQUENCES
-
 OLD_XMLIDS = {
     "support.request": "seq_support_request",
     "support.a1.form": "seq_support_a1_form",
