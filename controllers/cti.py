@@ -3,8 +3,8 @@ import hmac
 from odoo import http
 from odoo.http import request
 
-from odoo.addons.certified_support.input_bounds import SEARCH_MAX_LENGTH, InputError, parse_text
-from odoo.addons.certified_support.models.support_request import OPEN_STATES
+from ..input_bounds import SEARCH_MAX_LENGTH, InputError, parse_text
+from ..models.support_request import OPEN_STATES
 
 CTI_KEY_PARAM = "certified_support.cti_api_key"
 MAX_CUSTOMERS = 20

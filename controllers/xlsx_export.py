@@ -6,7 +6,7 @@ from odoo import http
 from odoo.exceptions import AccessError
 from odoo.http import content_disposition, request
 
-from odoo.addons.certified_support.wizards.support_xlsx_export import REPORT_KINDS
+from ..wizards.support_xlsx_export import REPORT_KINDS
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
