@@ -233,7 +233,7 @@ class SupportRequest(models.Model):
         batch_size = batch_size or ESCALATION_BATCH_SIZE
         now = fields.Datetime.now()
         Request = self.sudo()  # a system cron over every company
-        for company in self.env["res.company"].sudo().search([]):  # sudo: every company, for the cron  # pylint: disable=no-search-all
+        for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all  # sudo: every company, for the cron
             calendar = company.resource_calendar_id
             cutoff = self._support_escalation_cutoff(calendar, now) if calendar else None
             if not cutoff:
