@@ -19,8 +19,10 @@
         "phone_validation",
         "base_vat",
         "event",
-        # The vendor is a Greek company: its chart, VAT (services 24%) and myDATA (see DEVELOPERS.md).
+        # The vendor is a Greek company: its chart, VAT (services 24%) and myDATA, whose pre-send
+        # checks every invoice of the addon passes (see DEVELOPERS.md).
         "l10n_gr",
+        "l10n_gr_edi",
     ],
     "external_dependencies": {"python": ["holidays"]},
     "data": [
@@ -35,6 +37,7 @@
         "data/mail_template_data.xml",
         "data/support_rating_data.xml",
         "data/support_production_order_data.xml",
+        "data/product_data.xml",
         "views/support_fault_category_views.xml",
         "views/support_fault_views.xml",
         "views/support_contract_views.xml",

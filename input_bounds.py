@@ -36,6 +36,7 @@ from odoo.tools.misc import format_date
 # Text (characters, after stripping the spaces around)
 NAME_MAX_LENGTH = 200  # one line: a title, who signed, a file name
 INVOICE_REF_MAX_LENGTH = 64  # the number of a firm's invoice
+MYDATA_MARK_LENGTH = 15  # the MARK AADE's myDATA gives an invoice: 15 digits
 SEARCH_MAX_LENGTH = 64  # a phone number, a VAT number or a name looked up
 DESCRIPTION_MAX_LENGTH = 5000  # the customer's description of a request
 RECOMMENDATION_MAX_LENGTH = 2000  # one recommendation of an A1 Form
@@ -85,6 +86,7 @@ UPLOAD_EXTENSIONS = "PDF, PNG, JPEG, GIF, WEBP, TXT, CSV, DOC(X), XLS(X), PPT(X)
 
 NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
 ID_RE = re.compile(r"[0-9]{1,10}")
+MYDATA_MARK_RE = re.compile(r"[0-9]{%d}" % MYDATA_MARK_LENGTH)
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DATETIME_LOCAL_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
 NUMBER_MAX_CHARS = 32
@@ -364,6 +366,29 @@ def parse_datetime_local(env, value, label, *, tz, minimum=None, maximum=None, r
             field, "out_of_range",
         )
     return utc
+
+
+def is_mydata_mark(value):
+    """A myDATA MARK: exactly 15 digits (0-9 only, no other Unicode digit)."""
+    return isinstance(value, str) and bool(MYDATA_MARK_RE.fullmatch(value))
+
+
+def parse_mydata_mark(env, value, label, *, required=True, field=None):
+    """The MARK (Μοναδικός Αριθμός Καταχώρησης) of an invoice transmitted to myDATA: 15
+    digits, the spaces a user may type between groups removed. None when empty and not required."""
+    _ = env._
+    if value is not None and value is not False and not isinstance(value, str):
+        raise InputError(_("%(field)s must be text.", field=_label(label)), field, "invalid_type")
+    text = _stripped_or_required(env, value, label, required, field)
+    if text is None:
+        return None
+    text = text.replace(" ", "")
+    if not is_mydata_mark(text):
+        raise InputError(
+            _("%(field)s is the 15-digit number myDATA gave the invoice.", field=_label(label)),
+            field, "invalid_mark",
+        )
+    return text
 
 
 def parse_token(value, pattern):

@@ -19,6 +19,7 @@ from ..input_bounds import (
     parse_choice,
     parse_date,
     parse_float,
+    parse_mydata_mark,
     parse_text,
 )
 from .a1_portal import SupportA1Portal
@@ -87,6 +88,7 @@ class SupportProductionPortal(SupportA1Portal):
                 "order": order_sudo,
                 "page_name": "support_production",
                 "can_edit": self._production_can_edit(order_sudo, access_token),
+                "can_accept_amount": order_sudo._can_accept_amount(request.env.user),
                 "spec": form or self._production_values(order_sudo),
                 "errors": errors or [],
                 "message": message,
@@ -147,6 +149,28 @@ class SupportProductionPortal(SupportA1Portal):
                 return self._production_render(order_sudo, access_token, form=form, errors=[str(exc)])
         query = "&message=%s" % ("submitted" if submit else "saved")
         return request.redirect(order_sudo.get_portal_url(query_string=query))
+
+    @http.route(["/my/production-orders/<int:order_id>/accept-amount"], type="http", auth="user", website=True,
+                methods=["POST"])
+    def portal_production_accept_amount(self, order_id, **post):
+        """The customer accepts the agreed amount before production starts (a token link is
+        not enough: only the customer's own users accept, see ``_can_accept_amount``)."""
+        try:
+            order_sudo = self._document_check_access("support.production.order", order_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        user = request.env.user
+        if not order_sudo._can_accept_amount(user):
+            return self._production_render(
+                order_sudo, None, errors=[request.env._("The agreed amount of this production order cannot be accepted now.")])
+        try:
+            # Checked above: the user is one of the order's customer's, the order waits for this
+            # acceptance; the evidence records who, when and from where (read-only afterwards).
+            order_sudo.with_user(user).sudo()._accept_agreed_amount(
+                user.partner_id, ip_address=request.httprequest.remote_addr)
+        except UserError as exc:
+            return self._production_render(order_sudo, None, errors=[str(exc)])
+        return request.redirect(order_sudo.get_portal_url(query_string="&message=amount_accepted"))
 
     def _production_uploads(self, errors):
         """(name, content, mimetype) of each file attached, checked by its content; what is
@@ -254,11 +278,12 @@ class SupportProductionPortal(SupportA1Portal):
             "ref": post.get("external_invoice_ref") or "",
             "date": post.get("external_invoice_date") or "",
             "amount": post.get("external_invoice_amount") or "",
+            "mark": post.get("external_invoice_mark") or "",
         }
         errors = []
         if not self._a1_can_record_invoice(a1_sudo):
             errors.append(_("You cannot record an invoice for this A1 Form."))
-        ref = date = amount = None
+        ref = date = amount = mark = None
         try:
             ref = parse_text(env, values["ref"], _("Invoice number"), max_length=INVOICE_REF_MAX_LENGTH,
                              required=True, field="external_invoice_ref")
@@ -274,11 +299,15 @@ class SupportProductionPortal(SupportA1Portal):
                                  field="external_invoice_amount")
         except InputError as exc:
             errors.append(exc.message)
+        try:
+            mark = parse_mydata_mark(env, values["mark"], _("myDATA MARK"), field="external_invoice_mark")
+        except InputError as exc:
+            errors.append(exc.message)
         if not errors:
             try:
                 # Checked above: the user manages the firm of this signed A1 Form, which
-                # invoices in its own system; only the three invoice fields are written.
-                a1_sudo._record_external_invoice(ref, date, amount)
+                # invoices in its own system; only the four invoice fields are written.
+                a1_sudo._record_external_invoice(ref, date, amount, mark)
             except UserError as exc:
                 errors.append(str(exc))
         if not errors:

@@ -21,6 +21,7 @@ from . import support_a1_form_line
 from . import support_a1_form_orders
 from . import support_production_order
 from . import account_move
+from . import account_tax
 from . import ir_attachment
 from . import support_a1_recommendation
 from . import support_contract

@@ -1,6 +1,18 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.l10n_gr_edi.models.preferred_classification import TYPES_WITH_FORBIDDEN_COUNTERPART
+
+# myDATA (AADE) of the addon's invoices, which are all for services:
+MYDATA_B2B_SERVICE = "2.1"  # Τιμολόγιο Παροχής Υπηρεσιών: the customer has a VAT number (ΑΦΜ)
+MYDATA_RETAIL_SERVICE = "11.2"  # Απόδειξη Παροχής Υπηρεσιών: a private customer, no ΑΦΜ
+MYDATA_ON_CREDIT = "5"  # payment method "Επί πιστώσει": invoiced now, paid afterwards
+# Income from services (category 1.3), to traders (E3_561_001) or private clientele (E3_561_003)
+SERVICE_CLASSIFICATION = {
+    MYDATA_B2B_SERVICE: ("category1_3", "E3_561_001"),
+    MYDATA_RETAIL_SERVICE: ("category1_3", "E3_561_003"),
+}
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -73,14 +85,44 @@ class AccountMove(models.Model):
             raise UserError(self.env._("%s has no sales journal to invoice in.", company.name))
         return journal
 
-    @api.model
-    def _support_service_invoice_type(self):
-        """myDATA invoice type 2.1 (services) when l10n_gr_edi is installed."""
-        return {"l10n_gr_edi_inv_type": "2.1"} if "l10n_gr_edi_inv_type" in self._fields else {}
+    def _l10n_gr_edi_get_pre_error_dict(self):
+        """A receipt to a private customer (type 11.x) names no counterpart in myDATA (l10n_gr_edi
+        leaves the customer out of its XML): the customer's VAT number is not needed for it."""
+        errors = super()._l10n_gr_edi_get_pre_error_dict()
+        if self.l10n_gr_edi_inv_type in TYPES_WITH_FORBIDDEN_COUNTERPART:
+            errors.pop("l10n_gr_edi_partner_no_vat", None)
+        return errors
 
     @api.model
-    def _support_service_classification(self):
-        """myDATA income classification of a service line when l10n_gr_edi is installed."""
-        if "l10n_gr_edi_cls_category" not in self.env["account.move.line"]._fields:
+    def _support_mydata_vals(self, company, partner):
+        """myDATA header of a service invoice of `company` to `partner`: a service invoice (2.1)
+        to a customer with a VAT number, a service receipt (11.2) to a private one, issued on
+        credit (paid afterwards). Nothing outside Greece."""
+        if company.account_fiscal_country_id.code != "GR":
             return {}
-        return {"l10n_gr_edi_cls_category": "category1_3", "l10n_gr_edi_cls_type": "E3_561_001"}
+        inv_type = MYDATA_B2B_SERVICE if partner.commercial_partner_id.vat else MYDATA_RETAIL_SERVICE
+        return {"l10n_gr_edi_inv_type": inv_type, "l10n_gr_edi_payment_method": MYDATA_ON_CREDIT}
+
+    @api.model
+    def _support_mydata_line_vals(self, move_vals, fiscal_position, product):
+        """myDATA income classification of a service line, picked as l10n_gr_edi picks it: the
+        fiscal position's preferred classification for the invoice type, then the product's,
+        then the services income of that type (category 1.3)."""
+        inv_type = move_vals.get("l10n_gr_edi_inv_type")
+        if not inv_type:
+            return {}
+        Preferred = self.env["l10n_gr_edi.preferred_classification"]
+        for preferred in (
+            fiscal_position.l10n_gr_edi_preferred_classification_ids,
+            product.product_tmpl_id.l10n_gr_edi_preferred_classification_ids if product else Preferred,
+        ):
+            for choice in preferred:
+                category, cls_type = choice.l10n_gr_edi_cls_category, choice.l10n_gr_edi_cls_type
+                if (
+                    choice.l10n_gr_edi_inv_type == inv_type
+                    and category in Preferred._get_l10n_gr_edi_available_cls_category(inv_type, "1").split(",")
+                    and cls_type in Preferred._get_l10n_gr_edi_available_cls_type(inv_type, category).split(",")
+                ):
+                    return {"l10n_gr_edi_cls_category": category, "l10n_gr_edi_cls_type": cls_type}
+        category, cls_type = SERVICE_CLASSIFICATION[inv_type]
+        return {"l10n_gr_edi_cls_category": category, "l10n_gr_edi_cls_type": cls_type}

@@ -29,7 +29,7 @@ SIGNATURE_FIELDS = {
 # Computed by the system (support_a1_form_orders.py), never written.
 SYSTEM_FIELDS = {"invoice_status", "firm_company_id"}
 # The firm's own invoice (support_a1_form_orders.py), recorded once on a signed form.
-EXTERNAL_INVOICE_FIELDS = {"external_invoice_ref", "external_invoice_date", "external_invoice_amount"}
+EXTERNAL_INVOICE_FIELDS = {"external_invoice_ref", "external_invoice_date", "external_invoice_amount", "external_invoice_mark"}
 # The state changes write() accepts; each action checks its own conditions first.
 TRANSITIONS = {
     ("draft", "filed"), ("draft", "cancelled"), ("filed", "cancelled"), ("filed", "signed"), ("signed", "corrected"),
@@ -259,7 +259,7 @@ class SupportA1Form(models.Model):
     def _can_record_external_invoice(self, vals):
         """The firm's own invoice is recorded once, on a signed form waiting for its invoice,
         when the firm does not invoice in this database."""
-        return bool((vals.get("external_invoice_ref") or "").strip()) and all(
+        return bool((vals.get("external_invoice_ref") or "").strip()) and bool(vals.get("external_invoice_mark")) and all(
             form.state == "signed" and not form.external_invoice_ref and form.invoice_status == "to_invoice"
             and not form.firm_company_id
             for form in self

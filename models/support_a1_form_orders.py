@@ -1,10 +1,10 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, LockError, UserError
+from odoo.exceptions import AccessError, LockError, UserError, ValidationError
 from odoo.fields import Command
 
-from ..input_bounds import MAX_AMOUNT, check_date_window
+from ..input_bounds import MAX_AMOUNT, MYDATA_MARK_LENGTH, check_date_window, is_mydata_mark
 
 ORDER_KINDS = ("software", "hosting")
 
@@ -32,6 +32,10 @@ class SupportA1Form(models.Model):
     )
     external_invoice_date = fields.Date(string="Firm's invoice date", readonly=True, copy=False)
     external_invoice_amount = fields.Monetary(string="Firm's invoice amount", readonly=True, copy=False)
+    external_invoice_mark = fields.Char(
+        string="myDATA MARK", size=MYDATA_MARK_LENGTH, readonly=True, copy=False,
+        help="The MARK AADE's myDATA gave the firm's invoice (15 digits), recorded with its number.",
+    )
     invoice_status = fields.Selection(
         [("no", "Nothing to invoice"), ("to_invoice", "To invoice"), ("invoiced", "Invoiced")],
         string="Invoice status", compute="_compute_invoice_status", store=True, index=True,
@@ -70,9 +74,22 @@ class SupportA1Form(models.Model):
         reverses one is not an invoice of the form)."""
         return self.invoice_ids.filtered(lambda m: m.move_type == "out_invoice" and m.state != "cancel")
 
+    _external_invoice_mark_digits = models.Constraint(
+        f"CHECK (external_invoice_mark IS NULL OR external_invoice_mark ~ '^[0-9]{{{MYDATA_MARK_LENGTH}}}$')",
+        "The myDATA MARK is a 15-digit number.",
+    )
+
     @api.constrains("external_invoice_date")
     def _check_external_invoice_date(self):
         check_date_window(self, "external_invoice_date")
+
+    @api.constrains("external_invoice_ref", "external_invoice_mark")
+    def _check_external_invoice_mark(self):
+        for form in self:
+            if form.external_invoice_mark and not is_mydata_mark(form.external_invoice_mark):
+                raise ValidationError(self.env._("The myDATA MARK is the 15-digit number myDATA gave the invoice."))
+            if form.external_invoice_ref and not form.external_invoice_mark:
+                raise ValidationError(self.env._("The firm's invoice is recorded with its myDATA MARK."))
 
     # ------------------------------------------------------------------
     # Signing: orders and the hardware notice
@@ -241,20 +258,25 @@ class SupportA1Form(models.Model):
         ).create(vals_list)
 
     def _prepare_firm_invoice_vals(self):
+        """The firm's invoice of the services the customer signed for: each line with the firm
+        company's sales VAT on services (never a goods tax), mapped by the customer's fiscal
+        position, and the myDATA type and income classification of a service invoice."""
         self.ensure_one()
         company = self.firm_company_id
         Move = self.env["account.move"]
+        Tax = self.env["account.tax"]
         fpos = self.env["account.fiscal.position"].with_company(company)._get_fiscal_position(self.partner_id)
+        mydata = Move._support_mydata_vals(company, self.partner_id)
         lines = []
         for line in self.line_ids:
-            taxes = fpos.map_tax(self._support_firm_taxes(line.tax_ids, line.product_id, company))
+            taxes = fpos.map_tax(Tax._support_service_sale_tax(company, line.product_id))
             lines.append(Command.create({
                 "product_id": line.product_id.id,
                 "name": line.name,
                 "quantity": line.quantity,
                 "price_unit": line.price_unit,
                 "tax_ids": [Command.set(taxes[:1].ids)],  # myDATA: one VAT per line
-                **Move._support_service_classification(),
+                **Move._support_mydata_line_vals(mydata, fpos, line.product_id),
             }))
         return {
             "move_type": "out_invoice",
@@ -270,26 +292,8 @@ class SupportA1Form(models.Model):
             + (" " + self.env._("It corrects A1 Form %s.", self.correction_of_id.name) if self.correction_of_id else ""),
             "a1_form_id": self.id,
             "invoice_line_ids": lines,
-            **Move._support_service_invoice_type(),
+            **mydata,
         }
-
-    @api.model
-    def _support_firm_taxes(self, taxes, product, company):
-        """The firm company's sales taxes matching the A1 line's (same rate and kind)."""
-        company_taxes = product.taxes_id._filter_taxes_by_company(company)
-        if company_taxes or not taxes:
-            return company_taxes
-        Tax = self.env["account.tax"]
-        result = Tax
-        for tax in taxes:
-            result |= Tax.search([
-                *Tax._check_company_domain(company),
-                ("type_tax_use", "=", "sale"),
-                ("amount_type", "=", tax.amount_type),
-                ("amount", "=", tax.amount),
-                ("price_include", "=", tax.price_include),
-            ], limit=1)
-        return result
 
     # ------------------------------------------------------------------
     # Corrections: the correction is invoiced instead of the form it corrects
@@ -383,7 +387,7 @@ class SupportA1Form(models.Model):
     # The firm's own invoice, recorded from the portal
     # ------------------------------------------------------------------
 
-    def _record_external_invoice(self, ref, date, amount):
+    def _record_external_invoice(self, ref, date, amount, mark):
         """The firm manager records the invoice the firm issued elsewhere (called as sudo from
         the portal after the caller checked that the user manages this A1 Form's firm)."""
         self.ensure_one()
@@ -399,15 +403,19 @@ class SupportA1Form(models.Model):
             raise UserError(self.env._("This firm invoices A1 Forms in this database."))
         if not (ref or "").strip() or not date or amount is None or amount < 0:
             raise UserError(self.env._("Enter the number, the date and the amount of the invoice."))
+        mark = (mark or "").replace(" ", "")
+        if not is_mydata_mark(mark):
+            raise UserError(self.env._("Enter the myDATA MARK of the invoice: the 15-digit number myDATA gave it."))
         # Not a locked field: recording the invoice does not change what the customer signed.
         self.write({
             "external_invoice_ref": ref.strip()[:64],
             "external_invoice_date": date,
             "external_invoice_amount": amount,
+            "external_invoice_mark": mark,
         })
         self.message_post(
-            body=self.env._("Invoiced by the firm: invoice %(ref)s of %(date)s.", ref=self.external_invoice_ref,
-                            date=fields.Date.to_string(date)),
+            body=self.env._("Invoiced by the firm: invoice %(ref)s of %(date)s, myDATA MARK %(mark)s.",
+                            ref=self.external_invoice_ref, date=fields.Date.to_string(date), mark=mark),
             subtype_xmlid="mail.mt_note",
         )
         return True

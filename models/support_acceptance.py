@@ -30,8 +30,13 @@ class SupportAcceptance(models.Model):
         related="request_id.partner_id", store=True, index=True, string="Customer", precompute=True
     )
     kind = fields.Selection(
-        [("request", "RV request"), ("extra", "Extra action")], required=True, readonly=True,
+        [("request", "RV request"), ("extra", "Extra action"), ("production", "Production order")],
+        required=True, readonly=True,
         default="request",
+    )
+    production_order_id = fields.Many2one(
+        "support.production.order", string="Production order", readonly=True, index="btree_not_null",
+        ondelete="restrict", help="The production order whose agreed amount the customer accepted.",
     )
     accepted_by_id = fields.Many2one(
         "res.partner", string="Accepted by", required=True, readonly=True,

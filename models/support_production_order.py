@@ -39,8 +39,22 @@ class SupportProductionOrder(models.Model):
         [("software", "Software change"), ("hosting", "Hosting extension")], required=True, readonly=True,
     )
     amount = fields.Monetary(
-        tracking=True,
-        help="What the vendor invoices the technician's firm; the recommendation's estimated cost at first.",
+        string="Estimated amount", tracking=True,
+        help="The technician's estimate in the A1 Form's recommendation: a guide, never invoiced.",
+    )
+    agreed_amount = fields.Monetary(
+        string="Agreed amount", tracking=True, copy=False,
+        help="The price of the change (before VAT) the production department sets when it accepts the "
+        "specification. The customer accepts it in the portal before production starts; the vendor "
+        "invoices the technician's firm this accepted amount only.",
+    )
+    amount_acceptance_id = fields.Many2one(
+        "support.acceptance", string="Customer's acceptance", readonly=True, copy=False, index="btree_not_null",
+        help="The customer's acceptance of the agreed amount: who, when, from where, which amount.",
+    )
+    amount_accepted = fields.Boolean(
+        string="Amount accepted", compute="_compute_amount_accepted",
+        help="The customer accepted the agreed amount and the acceptance is not cancelled.",
     )
 
     # The specification, completed by the customer in the portal
@@ -73,6 +87,10 @@ class SupportProductionOrder(models.Model):
     _amount_positive = models.Constraint(
         f"CHECK (amount >= 0 AND amount <= {MAX_AMOUNT})", f"The amount must be between 0 and {MAX_AMOUNT}."
     )
+    _agreed_amount_bounds = models.Constraint(
+        f"CHECK (agreed_amount IS NULL OR (agreed_amount >= 0 AND agreed_amount <= {MAX_AMOUNT}))",
+        f"The agreed amount must be between 0 and {MAX_AMOUNT}.",
+    )
     _partner_idx = models.Index("(partner_id, id DESC)")
     _support_text_max_lengths = {
         "title": NAME_MAX_LENGTH,
@@ -90,6 +108,11 @@ class SupportProductionOrder(models.Model):
         self.ensure_one()
         return self.env._("Production order %s", self.name).replace("/", "-")
 
+    @api.depends("amount_acceptance_id.state")
+    def _compute_amount_accepted(self):
+        for order in self:
+            order.amount_accepted = order.amount_acceptance_id.state == "valid"
+
     @api.constrains("deadline_wish")
     def _check_deadline_wish(self):
         check_date_window(self, "deadline_wish")
@@ -102,6 +125,23 @@ class SupportProductionOrder(models.Model):
                     "support.production.order", self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 ) or "/"
         return super().create(vals_list)
+
+    def write(self, vals):
+        # What the customer accepted is what is invoiced: the agreed amount is fixed from then on.
+        if "agreed_amount" in vals and any(
+            order.amount_accepted and order.agreed_amount != vals["agreed_amount"] for order in self
+        ):
+            raise UserError(self.env._(
+                "The customer accepted the agreed amount: it cannot be changed any more."
+            ))
+        if "amount_acceptance_id" in vals:
+            # Only an acceptance of this very order (created by ``_record``, read-only for
+            # every role) replaces none or a cancelled one.
+            acceptance = self.env["support.acceptance"].sudo().browse(vals["amount_acceptance_id"])  # the evidence, whoever writes
+            if any(order.amount_accepted or acceptance.production_order_id != order or acceptance.state != "valid"
+                   for order in self):
+                raise UserError(self.env._("The customer's acceptance of the agreed amount is recorded from the portal only."))
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -148,7 +188,13 @@ class SupportProductionOrder(models.Model):
         return True
 
     def action_accept(self):
+        """The production department accepts the specification at the agreed amount, which
+        the customer then accepts in the portal before production starts."""
         self._check_state(("submitted",), self.env._("Only a submitted order can be accepted."))
+        for order in self:
+            if order.agreed_amount <= 0:
+                raise UserError(self.env._(
+                    "Set the agreed amount of %s before accepting it: the customer accepts that amount.", order.name))
         self.write({"state": "accepted"})
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
@@ -182,9 +228,14 @@ class SupportProductionOrder(models.Model):
             raise UserError(self.env._("These production orders are being invoiced by someone else.")) from None
         self.invalidate_recordset(["state"])
         self._check_state(("accepted",), self.env._("Only accepted production orders are invoiced."))
+        self.invalidate_recordset(["amount_acceptance_id"])
         for order in self:
             if not order.firm_id:
                 raise UserError(self.env._("%s has no technician's firm to invoice.", order.name))
+            if not order.amount_accepted:
+                raise UserError(self.env._(
+                    "The customer has not accepted the agreed amount of %s yet: it is invoiced once accepted.",
+                    order.name))
         # A cancelled invoice frees the order only once its state is in the database.
         self.env["account.move"].flush_model(["state", "production_order_id"])
         moves = self.env["account.move"].create([order._prepare_invoice_vals() for order in self])
@@ -192,18 +243,24 @@ class SupportProductionOrder(models.Model):
         return moves._get_records_action(name=self.env._("Invoices"))
 
     def _prepare_invoice_vals(self):
+        """The vendor's invoice to the firm: the production-order service at the amount the
+        customer accepted, with the vendor's sales VAT on services mapped by the firm's
+        fiscal position, and the myDATA type and classification of a service invoice."""
         self.ensure_one()
         company = self.company_id
         Move = self.env["account.move"]
+        product = self._get_invoice_product()
         fpos = self.env["account.fiscal.position"].with_company(company)._get_fiscal_position(self.firm_id)
-        taxes = fpos.map_tax(company.account_sale_tax_id)
+        taxes = fpos.map_tax(self.env["account.tax"]._support_service_sale_tax(company, product))
+        mydata = Move._support_mydata_vals(company, self.firm_id)
         line = {
+            "product_id": product.id,
             "name": f"{self.name} – {self.title or self.recommendation_id.name or ''}",
             "quantity": 1.0,
-            "price_unit": self.amount,
-            "tax_ids": [Command.set(taxes[:1].ids)],
+            "price_unit": self.amount_acceptance_id.amount_untaxed,
+            "tax_ids": [Command.set(taxes[:1].ids)],  # myDATA: one VAT per line
+            **Move._support_mydata_line_vals(mydata, fpos, product),
         }
-        line.update(Move._support_service_classification())
         return {
             "move_type": "out_invoice",
             "company_id": company.id,
@@ -214,8 +271,68 @@ class SupportProductionOrder(models.Model):
             "ref": self.a1_form_id.name,
             "production_order_id": self.id,
             "invoice_line_ids": [Command.create(line)],
-            **Move._support_service_invoice_type(),
+            **mydata,
         }
+
+    def _get_invoice_product(self):
+        product = self.env.ref("certified_support.product_production_order_service", raise_if_not_found=False)
+        if not product or not product.active:
+            raise UserError(self.env._("The service product of production orders is missing or archived."))
+        return product
+
+    # ------------------------------------------------------------------
+    # The customer's acceptance of the agreed amount
+    # ------------------------------------------------------------------
+
+    def _can_accept_amount(self, user):
+        """The customer's own users accept the agreed amount of an accepted order, once."""
+        self.ensure_one()
+        return (
+            not user._is_public()
+            and user.commercial_partner_id == self.partner_id
+            and self.state == "accepted"
+            and self.agreed_amount > 0
+            and not self.amount_accepted
+        )
+
+    def _accept_agreed_amount(self, partner, ip_address=None):
+        """Record the customer's acceptance of the agreed amount (legal evidence, read-only):
+        who accepted, who recorded it, when, from where, and the amounts with VAT. Called from
+        the portal after the caller checked the user may accept for this order."""
+        self.ensure_one()
+        try:
+            self.lock_for_update()
+        except LockError:
+            raise UserError(self.env._("This production order is being accepted already.")) from None
+        self.invalidate_recordset(["state", "agreed_amount", "amount_acceptance_id"])
+        if not self._can_accept_amount(self.env.user):
+            raise UserError(self.env._("The agreed amount of this production order cannot be accepted now."))
+        company = self.company_id
+        fpos = self.env["account.fiscal.position"].with_company(company)._get_fiscal_position(self.firm_id)
+        taxes = fpos.map_tax(self.env["account.tax"]._support_service_sale_tax(company, self._get_invoice_product()))
+        totals = taxes[:1].compute_all(self.agreed_amount, currency=self.currency_id)
+        acceptance = self.env["support.acceptance"]._record([{
+            "request_id": self.a1_form_id.request_id.id,
+            "production_order_id": self.id,
+            "kind": "production",
+            "accepted_by_id": partner.id,
+            "user_id": self.env.user.id,
+            "channel": "portal",
+            "ip_address": ip_address,
+            "accepted_on": fields.Datetime.now(),
+            "description": ("%s – %s" % (self.name, self.title or ""))[:NAME_MAX_LENGTH],
+            "currency_id": self.currency_id.id,
+            "amount_untaxed": self.agreed_amount,
+            "amount_tax": totals["total_included"] - totals["total_excluded"],
+            "amount_total": totals["total_included"],
+        }])
+        self.write({"amount_acceptance_id": acceptance.id})
+        self.message_post(
+            body=self.env._("%(partner)s accepted the agreed amount %(amount)s: production may start.",
+                            partner=partner.name, amount=self.currency_id.format(self.agreed_amount)),
+            subtype_xmlid="mail.mt_note",
+        )
+        return acceptance
 
     def _on_invoices_cancelled(self):
         """An order whose invoices are all cancelled or deleted is invoiceable again."""

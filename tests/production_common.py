@@ -48,6 +48,21 @@ class ProductionOrderMixin(A1FormMixin):
         )
 
     @classmethod
+    def _agree_order(cls, order, amount=950.0, customer_user=None):
+        """The department accepts the specification at `amount` (the vendor's VAT on services
+        on the production-order service), and the customer accepts that amount as from the portal."""
+        product = cls.env.ref("certified_support.product_production_order_service")
+        if not product.taxes_id._filter_taxes_by_company(order.company_id) and order.company_id == cls.company:
+            product.taxes_id |= cls.tax_24
+        if order.state in ("draft", "clarification"):
+            order.action_submit()
+        if order.state == "submitted":
+            order.agreed_amount = amount
+            order.action_accept()
+        user = customer_user or cls.user_customer
+        return order.with_user(user).sudo()._accept_agreed_amount(user.partner_id, ip_address="192.0.2.10")
+
+    @classmethod
     def _invoice_a1(cls, form, post=False):
         """The firm's accountant invoices the signed form (and posts the invoice)."""
         form.with_user(cls.user_firm_accountant).with_context(

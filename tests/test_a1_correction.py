@@ -277,7 +277,7 @@ class TestA1CorrectionExternalInvoice(A1CorrectionMixin, SupportCommon):
 
     def test_externally_invoiced_original(self):
         original = self._create_signed_a1()
-        original.sudo()._record_external_invoice("ΤΠΥ 17", "2026-03-13", 66.96)
+        original.sudo()._record_external_invoice("ΤΠΥ 17", "2026-03-13", 66.96, "400001234567890")
         correction = self._correct(original)
         self._sign_a1(correction)
         self.assertEqual(original.state, "corrected")
@@ -285,7 +285,7 @@ class TestA1CorrectionExternalInvoice(A1CorrectionMixin, SupportCommon):
         self.assertEqual(original.external_invoice_ref, "ΤΠΥ 17", "kept as recorded")
         self.assertEqual(correction.invoice_status, "to_invoice", "the firm records the correction's invoice")
         self.assertIn("ΤΠΥ 17", correction.message_ids[0].body)
-        correction.sudo()._record_external_invoice("ΤΠΥ 18", "2026-03-20", 89.28)
+        correction.sudo()._record_external_invoice("ΤΠΥ 18", "2026-03-20", 89.28, "400001234567891")
         self.assertEqual(correction.invoice_status, "invoiced")
 
 

@@ -97,7 +97,7 @@ class TestA1Invoicing(ProductionOrderMixin, SupportCommon):
         form = self._create_a1()
         self._sign_a1(form)
         with self.assertRaises(UserError):
-            form.sudo()._record_external_invoice("ΤΠΥ 17", "2026-03-13", 66.96)
+            form.sudo()._record_external_invoice("ΤΠΥ 17", "2026-03-13", 66.96, "400001234567890")
 
     # ------------------------------------------------------------------
     # Production orders: the vendor invoices the firm
@@ -110,7 +110,11 @@ class TestA1Invoicing(ProductionOrderMixin, SupportCommon):
         with self.assertRaises(UserError):
             order.with_user(self.user_accountant).action_create_invoices()  # still a draft
         order.action_submit()
+        order.agreed_amount = 950.0
         order.action_accept()
+        with self.assertRaisesRegex(UserError, "not accepted the agreed amount"):
+            order.with_user(self.user_accountant).action_create_invoices()
+        self._agree_order(order)
         order.with_user(self.user_accountant).action_create_invoices()
         move = order.invoice_ids
         self.assertEqual(len(move), 1)
@@ -118,7 +122,7 @@ class TestA1Invoicing(ProductionOrderMixin, SupportCommon):
         self.assertEqual(move.company_id, self.company, "the vendor invoices")
         self.assertEqual(move.partner_id, self.firm, "the technician's firm is invoiced")
         self.assertEqual(move.invoice_origin, order.name)
-        self.assertAlmostEqual(move.amount_untaxed, 800.0)
+        self.assertAlmostEqual(move.amount_untaxed, 950.0, "the agreed amount the customer accepted, not the estimate")
         self.assertLessEqual(len(move.invoice_line_ids.tax_ids), 1, "one VAT per line for myDATA")
         with self.assertRaises(UserError):
             order.with_user(self.user_accountant).action_create_invoices()
@@ -146,19 +150,19 @@ class TestA1ExternalInvoice(ProductionOrderMixin, SupportCommon):
     def test_external_invoice_marks_the_form_invoiced_once(self):
         form = self._create_a1()
         with self.assertRaises(UserError):
-            form.sudo()._record_external_invoice("ΤΠΥ 17", "2026-03-13", 66.96)  # not signed
+            form.sudo()._record_external_invoice("ΤΠΥ 17", "2026-03-13", 66.96, "400001234567890")  # not signed
         self._sign_a1(form)
         self.assertFalse(form.firm_company_id)
         self.assertEqual(form.invoice_status, "to_invoice")
         with self.assertRaises(UserError):
             form.action_create_invoices()  # nothing to invoice here: no firm company
-        form.sudo()._record_external_invoice("ΤΠΥ 17", "2026-03-13", 66.96)
+        form.sudo()._record_external_invoice("ΤΠΥ 17", "2026-03-13", 66.96, "400001234567890")
         self.assertEqual(form.external_invoice_ref, "ΤΠΥ 17")
         self.assertEqual(str(form.external_invoice_date), "2026-03-13")
         self.assertAlmostEqual(form.external_invoice_amount, 66.96)
         self.assertEqual(form.invoice_status, "invoiced")
         with self.assertRaises(UserError):
-            form.sudo()._record_external_invoice("ΤΠΥ 18", "2026-03-14", 10.0)
+            form.sudo()._record_external_invoice("ΤΠΥ 18", "2026-03-14", 10.0, "400001234567891")
         self.assertEqual(form.external_invoice_ref, "ΤΠΥ 17")
 
     def test_firm_becoming_a_company_invoices_here(self):

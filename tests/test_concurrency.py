@@ -43,9 +43,11 @@ class TestConcurrency(BaseCase):
                 "name": f"Concurrency customer {cls.tag}", "is_company": True,
                 "email": f"cc-{cls.tag}@example.com", "phone": "+30 210 7654321",
             })
-            product = env["product.product"].create(
-                {"name": f"Concurrency support hour {cls.tag}", "type": "service", "list_price": 36.0, "taxes_id": False}
-            )
+            # A service with the company's sales tax (the invoice of an A1 Form takes a VAT on services).
+            product = env["product.product"].create({
+                "name": f"Concurrency support hour {cls.tag}", "type": "service", "list_price": 36.0,
+                "taxes_id": [Command.set(company.account_sale_tax_id.ids)],
+            })
             fault = env["support.fault"].create({
                 "code": f"CC{cls.tag}", "name": f"Concurrency fault {cls.tag}", "company_id": company.id,
                 "line_ids": [Command.create({"product_id": product.id, "quantity": 1.0})],

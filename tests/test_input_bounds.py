@@ -176,7 +176,8 @@ class TestModelBounds(ProductionOrderMixin, SupportCommon):
             "order amount": lambda: order.write({"amount": MAX_AMOUNT + 1}),
             # (the firm's invoice is recorded on a signed form waiting for it, with its number)
             "firm invoice amount": lambda: signed.write(
-                {"external_invoice_ref": "ΤΠΥ 17", "external_invoice_amount": MAX_AMOUNT + 1}),
+                {"external_invoice_ref": "ΤΠΥ 17", "external_invoice_mark": "400001234567890",
+                 "external_invoice_amount": MAX_AMOUNT + 1}),
         }
         for what, function in cases.items():
             with self.subTest(what=what):
@@ -195,7 +196,8 @@ class TestModelBounds(ProductionOrderMixin, SupportCommon):
             "A1 meeting of 25 hours": lambda: form.write({"date_end": "2026-03-13 09:00:00"}),
             "desired date": lambda: self.request.write({"desired_date_to": "9999-12-31"}),
             "wished deadline": lambda: order.write({"deadline_wish": "0001-01-01"}),
-            "firm invoice date": lambda: signed.write({"external_invoice_ref": "ΤΠΥ 17", "external_invoice_date": "9999-01-01"}),
+            "firm invoice date": lambda: signed.write({"external_invoice_ref": "ΤΠΥ 17", "external_invoice_mark": "400001234567890",
+                                                       "external_invoice_date": "9999-01-01"}),
             "signed on": lambda: form.write({"signed_on": "1900-01-01 00:00:00"}),
         }
         for what, function in cases.items():

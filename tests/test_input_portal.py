@@ -347,11 +347,13 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
         self.authenticate("cs_firm_manager", "cs_firm_manager")
         url = f"/my/a1/{self.signed_form.id}/external-invoice"
         good = {"external_invoice_ref": "ΤΠΥ 17", "external_invoice_date": "2026-03-13",
-                "external_invoice_amount": "66,96"}
+                "external_invoice_amount": "66,96", "external_invoice_mark": "400001234567890"}
         tomorrow = fields.Date.to_string(fields.Date.today() + timedelta(days=1))
         cases = [{"external_invoice_ref": text} for text in list(BAD_TEXTS.values()) + ["  ", "Χ" * 65]]
         cases += [{"external_invoice_date": value} for value in BAD_DATES + (tomorrow, "")]
         cases += [{"external_invoice_amount": value} for value in BAD_NUMBERS + ("", "1000000.01")]
+        cases += [{"external_invoice_mark": value} for value in (
+            "", "40000123456789", "4000012345678901", "40000123456789X", "４００００１２３４５６７８９０", "400001234567890\x00")]
         for case in cases:
             with self.subTest(case={k: v[:30] for k, v in case.items()}):
                 response = self._post(url, **{**good, **case})

@@ -80,6 +80,9 @@ class TestProductionOrder(ProductionOrderMixin, SupportCommon):
         self.assertTrue(order.message_ids.filtered(lambda m: m.message_type == "comment" and not m.subtype_id.internal),
                         "the question is visible to the customer in the portal chatter")
         order.action_submit()
+        with self.assertRaisesRegex(UserError, "agreed amount"):
+            order.with_user(self.user_production).action_accept()
+        order.with_user(self.user_production).agreed_amount = 950.0
         order.with_user(self.user_production).action_accept()
         self.assertEqual(order.state, "accepted")
         self.assertFalse(order.activity_ids, "the review activity is done")

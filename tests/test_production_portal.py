@@ -124,7 +124,8 @@ class TestProductionPortal(ProductionOrderMixin, SupportHttpCommon):
 
     def _invoice_post(self, form, **data):
         values = {"csrf_token": Request.csrf_token(self), "external_invoice_ref": "ΤΠΥ 17",
-                  "external_invoice_date": "2026-03-13", "external_invoice_amount": "66,96"}
+                  "external_invoice_date": "2026-03-13", "external_invoice_amount": "66,96",
+                  "external_invoice_mark": "400001234567890"}
         values.update(data)
         return self.url_open(f"/my/a1/{form.id}/external-invoice", data=values)
 
@@ -140,6 +141,8 @@ class TestProductionPortal(ProductionOrderMixin, SupportHttpCommon):
         self.assertIn("message=invoice_ok", response.url)
         self.form.invalidate_recordset()
         self.assertEqual(self.form.external_invoice_ref, "ΤΠΥ 17")
+        self.assertEqual(self.form.external_invoice_mark, "400001234567890")
+        self.assertIn("400001234567890", self.url_open(f"/my/a1/{self.form.id}").text, "the MARK beside the number")
         self.assertAlmostEqual(self.form.external_invoice_amount, 66.96)
         self.assertEqual(self.form.invoice_status, "invoiced")
         response = self._invoice_post(self.form, external_invoice_ref="ΤΠΥ 18")

@@ -44,13 +44,13 @@ class TestReportingPortal(XlsxExportMixin, SupportHttpCommon):
         })
         # The firm's own invoice is recorded on a signed form (the guard of the signed A1 Form).
         self.filed_form._sign("Γιώργος Παπαδόπουλος", "scan", signed_on="2026-03-13 08:00:00", pdf=SCAN)
-        self.filed_form.sudo()._record_external_invoice("ΤΠΥ 17", "2026-03-13", 54.0)
+        self.filed_form.sudo()._record_external_invoice("ΤΠΥ 17", "2026-03-13", 54.0, "400001234567890")
         self.assertFalse(draft.name)
         self.authenticate("cs_firm_manager", "cs_firm_manager")
         response = self.url_open("/my/partner/export/a1_register.xlsx")
         self.assertEqual(response.status_code, 200)
         numbers = {row[0]: row[16] for row in self._rows(self._open(response.content).active)[:-1]}
-        self.assertEqual(numbers, {self.signed_form.name: None, self.filed_form.name: "ΤΠΥ 17"})
+        self.assertEqual(numbers, {self.signed_form.name: None, self.filed_form.name: "ΤΠΥ 17 (myDATA MARK 400001234567890)"})
         draft.action_post()
         response = self.url_open("/my/partner/export/a1_register.xlsx")
         numbers = {row[0]: row[16] for row in self._rows(self._open(response.content).active)[:-1]}

@@ -240,7 +240,7 @@ class SupportXlsxExport(models.TransientModel):
         field_names = [
             "name", "request_id", "date_start", "date_end", "partner_id", "technician_id", "firm_id",
             "duration", "amount_untaxed", "amount_tax", "amount_total", "state", "signed_how", "signed_on",
-            "signed_by", "external_invoice_ref", "invoice_ids", "invoice_status",
+            "signed_by", "external_invoice_ref", "external_invoice_mark", "invoice_ids", "invoice_status",
         ]
         row = 0
         totals = defaultdict(float)
@@ -252,7 +252,9 @@ class SupportXlsxExport(models.TransientModel):
             (forms.partner_id | forms.technician_id | forms.firm_id).fetch(["name", "vat"])
             for form in forms:
                 row += 1
-                invoice_numbers = [form.external_invoice_ref] if form.external_invoice_ref else []
+                invoice_numbers = [
+                    self.env._("%(ref)s (myDATA MARK %(mark)s)", ref=form.external_invoice_ref, mark=form.external_invoice_mark)
+                ] if form.external_invoice_ref else []
                 # The numbers of the forms' invoices found above; a draft has none yet (False).
                 invoice_numbers += [
                     move.name for move in invoices_by_form.get(form, invoices.browse())
