@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.l10n_gr_edi.models.preferred_classification import TYPES_WITH_FORBIDDEN_COUNTERPART
 
@@ -26,6 +26,14 @@ class AccountMove(models.Model):
         index="btree_not_null", ondelete="restrict",
         help="The production or support order (ΠΠΥ) this invoice was issued from.",
     )
+    support_contract_id = fields.Many2one(
+        "support.contract", string="ESTES contract", copy=False, index="btree_not_null",
+        ondelete="restrict", check_company=True,
+        domain="[('partner_id', '=', commercial_partner_id), ('state', 'in', ('draft', 'active', 'expired'))]",
+        groups="certified_support.group_support_user,certified_support.group_support_accountant",
+        help="The ESTES support contract whose annual fee this invoice bills. Link the invoice you "
+        "made yourself here: no other is created for the contract.",
+    )
 
     # Invoiced once: at most one invoice that is not cancelled per A1 Form and per order,
     # whatever the number of users or transactions trying at the same time. The credit note
@@ -38,6 +46,28 @@ class AccountMove(models.Model):
         "(production_order_id) WHERE production_order_id IS NOT NULL AND state != 'cancel'",
         "This production order is invoiced already.",
     )
+
+    # One live fee invoice per ESTES contract (a cancelled one frees the contract).
+    _support_contract_invoiced_once = models.UniqueIndex(
+        "(support_contract_id) WHERE support_contract_id IS NOT NULL AND state != 'cancel' AND move_type = 'out_invoice'",
+        "This ESTES contract has its fee invoice already.",
+    )
+
+    @api.constrains("support_contract_id", "partner_id", "move_type")
+    def _check_support_contract_partner(self):
+        for move in self.sudo().filtered("support_contract_id"):  # sudo: the check holds whoever reads the contract
+            if move.move_type not in ("out_invoice", "out_refund"):
+                raise ValidationError(self.env._("Only a customer invoice bills the fee of an ESTES contract."))
+            if move.commercial_partner_id != move.support_contract_id.partner_id:
+                raise ValidationError(self.env._(
+                    "The invoice of %(contract)s must be made out to its customer %(customer)s.",
+                    contract=move.support_contract_id.name,
+                    customer=move.support_contract_id.partner_id.display_name,
+                ))
+
+    def _support_live_fee_invoices(self):
+        """The customer invoices of ESTES fees that count: not cancelled."""
+        return self.filtered(lambda m: m.move_type == "out_invoice" and m.state != "cancel")
 
     def write(self, vals):
         # Which A1 Form an invoice bills is set when it is created, for good (else the form

@@ -18,6 +18,12 @@ class ResCompany(models.Model):
         domain="[('type', '=', 'service')]",
         help="The service product proposed on new ESTES support contracts.",
     )
+    support_contract_invoice_on_activation = fields.Boolean(
+        string="Invoice the ESTES fee on activation",
+        default=True,
+        help="Activating an ESTES contract drafts its fee invoice for the accountant. Unchecked: "
+        "the accountant creates it from the contract or links the invoice they made.",
+    )
 
     # Certification of partner technicians (the partner network)
     support_cert_min_installations = fields.Integer(

@@ -12,6 +12,9 @@ class ResConfigSettings(models.TransientModel):
     support_contract_product_id = fields.Many2one(
         related="company_id.support_contract_product_id", readonly=False
     )
+    support_contract_invoice_on_activation = fields.Boolean(
+        related="company_id.support_contract_invoice_on_activation", readonly=False
+    )
     support_cert_min_installations = fields.Integer(
         related="company_id.support_cert_min_installations", readonly=False
     )

@@ -1,8 +1,12 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools.misc import format_date
+
+# The customer is told this many days before the contract ends how to renew it.
+EXPIRY_NOTICE_DAYS = 30
 
 
 class SupportContract(models.Model):
@@ -83,6 +87,35 @@ class SupportContract(models.Model):
     )
     renewal_ids = fields.One2many("support.contract", "renewed_from_id", string="Renewals")
 
+    # The ESTES fee: the vendor's customer invoice of the contract (see DEVELOPERS.md)
+    invoice_ids = fields.One2many(
+        "account.move", "support_contract_id", string="Invoices", readonly=True,
+        groups="account.group_account_invoice",
+    )
+    invoice_count = fields.Integer(
+        compute="_compute_invoice_count", groups="account.group_account_invoice"
+    )
+    fee_state = fields.Selection(
+        [
+            ("no", "Not invoiced"),
+            ("draft", "Invoice to post"),
+            ("unpaid", "Unpaid"),
+            ("paid", "Paid"),
+        ],
+        string="Fee",
+        compute="_compute_fee_state",
+        store=True,
+        index=True,
+        help="Whether the contract's fee is invoiced and paid: paid once every invoice of the "
+        "contract is paid or in payment.",
+    )
+    expiry_notice_sent_on = fields.Date(
+        string="Expiry notice sent on",
+        readonly=True,
+        copy=False,
+        help="When the customer was told the contract ends soon and how to renew it (once per contract).",
+    )
+
     _date_check = models.Constraint(
         "CHECK (date_end >= date_start)",
         "A contract cannot end before it starts.",
@@ -97,6 +130,24 @@ class SupportContract(models.Model):
     def _compute_user_id(self):
         for contract in self:
             contract.user_id = contract.partner_id.user_id or contract.user_id
+
+    @api.depends("invoice_ids")
+    def _compute_invoice_count(self):
+        for contract in self:
+            contract.invoice_count = len(contract.invoice_ids)
+
+    @api.depends("invoice_ids.state", "invoice_ids.payment_state", "invoice_ids.move_type")
+    def _compute_fee_state(self):
+        for contract in self:
+            invoices = contract.invoice_ids._support_live_fee_invoices()
+            if not invoices:
+                contract.fee_state = "no"
+            elif any(move.state == "draft" for move in invoices):
+                contract.fee_state = "draft"
+            elif all(move.payment_state in ("in_payment", "paid") for move in invoices):
+                contract.fee_state = "paid"
+            else:
+                contract.fee_state = "unpaid"
 
     @api.depends("product_id")
     def _compute_price(self):
@@ -186,7 +237,30 @@ class SupportContract(models.Model):
             raise UserError(self.env._("A contract that has already ended cannot be activated."))
         self.state = "active"
         self.env["support.request"]._on_contracts_activated(self.partner_id)
+        self.filtered("company_id.support_contract_invoice_on_activation")._create_fee_invoices()
         return True
+
+    def action_create_fee_invoice(self):
+        """The accountant's button: the fee invoice of contracts that have none yet."""
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(self.env._("Only accountants create the invoices of ESTES fees."))
+        if any(contract.state not in ("active", "expired") for contract in self):
+            raise UserError(self.env._("Only the fee of an active or expired contract is invoiced."))
+        invoiced = self.filtered(lambda c: c.fee_state != "no")
+        if invoiced:
+            raise UserError(self.env._(
+                "%s already has its fee invoice.", ", ".join(invoiced.mapped("name"))
+            ))
+        invoices = self._create_fee_invoices()
+        return invoices._get_records_action(name=self.env._("Invoices"))
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        return self.invoice_ids._get_records_action(
+            name=self.env._("Invoices"),
+            context={"default_move_type": "out_invoice", "default_support_contract_id": self.id,
+                     "default_partner_id": self.partner_id.id},
+        )
 
     def action_cancel(self):
         if any(contract.state not in ("draft", "active") for contract in self):
@@ -263,6 +337,162 @@ class SupportContract(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return renewals
+
+    # ------------------------------------------------------------------
+    # The ESTES fee
+    # ------------------------------------------------------------------
+
+    def _create_fee_invoices(self):
+        """A draft customer invoice of the annual fee for each contract that has no live
+        invoice yet (none created, none linked by the accountant): the accountant checks and
+        posts it, which sends it to myDATA. Idempotent, and a unique index on
+        account.move(support_contract_id) refuses a second one under concurrency."""
+        # The fee state of contracts invoiced by a concurrent transaction is in the database.
+        self.env["account.move"].flush_model(["state", "support_contract_id", "move_type"])
+        self.invalidate_recordset(["fee_state"])
+        to_invoice = self.filtered(lambda c: c.fee_state == "no" and c.price > 0)
+        # A company without accounting here (no sales journal) invoices in its own system.
+        journals = self.env["account.journal"].sudo()._read_group(  # sudo: any journal counts, whoever activates
+            [("type", "=", "sale"), ("company_id", "in", to_invoice.company_id.ids)], ["company_id"]
+        )
+        with_journal = {company for (company,) in journals}
+        for contract in to_invoice.filtered(lambda c: c.company_id not in with_journal):
+            contract.sudo().message_post(  # sudo: as above, whoever activates or invoices
+                body=self.env._("The fee is not invoiced here: %s has no sales journal.", contract.company_id.name),
+                subtype_xmlid="mail.mt_note",
+            )
+        to_invoice = to_invoice.filtered(lambda c: c.company_id in with_journal)
+        if not to_invoice:
+            return self.env["account.move"]
+        # sudo: the support user who activates the contract agreed its fee; the invoice is a
+        # draft in the contract's company that only accountants post (it is not theirs to edit).
+        contracts = to_invoice.sudo()
+        moves = self.env["account.move"].sudo().with_context(
+            allowed_company_ids=contracts.company_id.ids + self.env.companies.ids
+        ).create([contract._prepare_fee_invoice_vals() for contract in contracts])
+        for contract, move in zip(to_invoice, moves):
+            # sudo: accountants may invoice contracts they only read; the note is authored by them.
+            contract.sudo().message_post(
+                body=self.env._("Fee invoice %s drafted for the accountant.", move._get_html_link()),
+                subtype_xmlid="mail.mt_note",
+            )
+        return moves.sudo(False)
+
+    def _prepare_fee_invoice_vals(self):
+        self.ensure_one()
+        company = self.company_id
+        Move = self.env["account.move"].with_company(company)
+        fpos = self.env["account.fiscal.position"].with_company(company)._get_fiscal_position(self.partner_id)
+        taxes = fpos.map_tax(self.env["account.tax"]._support_service_sale_tax(company, self.product_id))
+        mydata = Move._support_mydata_vals(company, self.partner_id)
+        return {
+            "move_type": "out_invoice",
+            "company_id": company.id,
+            "journal_id": Move._support_sale_journal(company).id,
+            "partner_id": self.partner_id.id,
+            "fiscal_position_id": fpos.id,
+            "currency_id": self.currency_id.id,
+            "invoice_user_id": self.user_id.id,
+            "invoice_origin": self.name,
+            "support_contract_id": self.id,
+            "invoice_line_ids": [Command.create({
+                "product_id": self.product_id.id,
+                "name": self._fee_invoice_label(),
+                "quantity": 1.0,
+                "price_unit": self.price,
+                "tax_ids": [Command.set(taxes[:1].ids)],  # myDATA: one VAT per line
+                **Move._support_mydata_line_vals(mydata, fpos, self.product_id),
+            })],
+            **mydata,
+        }
+
+    def _fee_invoice_label(self):
+        """'ESTES <number> <start>–<end>' in the customer's language and date format."""
+        self.ensure_one()
+        lang = self.partner_id.lang or self.env.lang
+        env = self.with_context(lang=lang).env
+        return env._(
+            "ESTES %(number)s %(start)s–%(end)s",
+            number=self.name,
+            start=format_date(env, self.date_start, lang_code=lang),
+            end=format_date(env, self.date_end, lang_code=lang),
+        )
+
+    @api.model
+    def _cron_fee_unpaid(self):
+        """An activity for the account manager of each contract whose posted fee invoice is
+        still unpaid after its due date (once: not while one is open); the contract stays
+        active. The activities of contracts paid since are marked done."""
+        # sudo: the daily job covers the invoices and contracts of every company, whichever
+        # companies the cron's user belongs to.
+        self = self.sudo()
+        today = fields.Date.context_today(self)
+        activity_type = self.env.ref("certified_support.mail_activity_contract_fee_unpaid")
+        overdue = self.env["account.move"]._read_group(
+            [
+                ("support_contract_id", "!=", False),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", today),
+            ],
+            ["support_contract_id"],
+            ["invoice_date_due:min"],
+        )
+        due_by_contract = {contract: due for contract, due in overdue if contract.state != "cancelled"}
+        open_activities = self.env["mail.activity"].search_fetch(
+            [("res_model", "=", self._name), ("activity_type_id", "=", activity_type.id)], ["res_id"]
+        )
+        reminded = set(open_activities.mapped("res_id"))
+        contracts = self.browse([c.id for c in due_by_contract if c.id not in reminded])
+        # No e-mail per activity (a daily cron over many contracts): the account managers
+        # find them in their activities, grouped by contract.
+        for user, group in contracts.with_context(mail_activity_quick_update=True).grouped("user_id").items():
+            group.activity_schedule(
+                "certified_support.mail_activity_contract_fee_unpaid",
+                date_deadline=today,
+                user_id=user.id or self.env.uid,
+            )
+        settled = self.browse(reminded) - self.browse([c.id for c in due_by_contract])
+        settled = settled.filtered(lambda c: c.fee_state == "paid")
+        if settled:
+            settled.activity_feedback(
+                ["certified_support.mail_activity_contract_fee_unpaid"],
+                feedback=self.env._("The fee is paid."),
+            )
+        return contracts
+
+    # ------------------------------------------------------------------
+    # The expiry notice (30 days before the end, how to renew)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_send_expiry_notices(self):
+        """Tell each customer once, 30 days before its contract ends, how to renew it; not
+        when the contract is already renewed (its renewal is active)."""
+        # sudo: the daily job covers the contracts of every company, whichever companies the
+        # cron's user belongs to.
+        self = self.sudo()
+        today = fields.Date.context_today(self)
+        contracts = self.search(
+            Domain([
+                ("state", "=", "active"),
+                ("expiry_notice_sent_on", "=", False),
+                ("date_end", ">=", today),
+                ("date_end", "<=", today + relativedelta(days=EXPIRY_NOTICE_DAYS)),
+            ]) & Domain("renewal_ids", "not any", [("state", "=", "active")])
+        )
+        contracts.expiry_notice_sent_on = today
+        template = self.env.ref("certified_support.mail_template_contract_expiry")
+        for contract in contracts:
+            contract._portal_ensure_token()
+            contract.message_post_with_source(
+                template,
+                email_layout_xmlid="mail.mail_notification_light",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        return contracts
 
     @api.model
     def _active_on_domain(self, date):

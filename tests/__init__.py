@@ -32,3 +32,4 @@ from . import test_dossier
 from . import test_a1_correction
 from . import test_a1_evidence
 from . import test_mydata
+from . import test_estes_fee

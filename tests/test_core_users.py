@@ -170,6 +170,23 @@ class TestCoreUsers(A1FormMixin, SupportCommon):
         Form(a1_invoice.with_user(user))
         self.assertIn('name="a1_form_id"', self._views(self.user_accountant, "account.move", ("form",))["form"])
 
+    def test_invoicing_user_opens_an_estes_fee_invoice(self):
+        """The fee invoice of an ESTES contract, for an accountant of the core app only."""
+        user = self.core_users["invoicing"]
+        contract = self.Contract.search([("partner_id", "=", self.customer.id), ("state", "=", "active")])
+        fee_invoice = contract.sudo().invoice_ids
+        self.assertEqual(len(fee_invoice), 1, "drafted when the contract was activated")
+        arch = self._views(user, "account.move", ("form",))["form"]
+        self.assertNotIn('name="support_contract_id"', arch)
+        move_form = Form(fee_invoice.with_user(user))
+        move_form.invoice_date = fields.Date.today()
+        move_form.save().action_post()
+        self.assertEqual(fee_invoice.state, "posted")
+        self.assertEqual(contract.fee_state, "unpaid", "the contract follows the invoice")
+        self.assertNotIn("support_contract_id", self._read_addon_fields(fee_invoice.with_user(user)))
+        self._open_list(user, "account.move", self._views(user, "account.move", ("list",))["list"])
+        self.assertIn('name="support_contract_id"', self._views(self.user_accountant, "account.move", ("form",))["form"])
+
     def test_event_user_registers_and_marks_attendance(self):
         user = self.core_users["event_user"]
         event_form = Form(self.env["event.event"].with_user(user))
