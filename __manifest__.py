@@ -33,6 +33,7 @@
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_letters_data.xml",
         "data/support_rating_data.xml",
         "data/support_production_order_data.xml",
         "views/support_fault_category_views.xml",
