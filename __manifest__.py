@@ -35,6 +35,7 @@
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_letters_data.xml",
         "data/support_rating_data.xml",
         "data/support_production_order_data.xml",
         "data/product_data.xml",

@@ -11,6 +11,7 @@ from . import res_config_settings
 from . import res_partner
 from . import res_partner_certification
 from . import support_input_guard
+from . import support_letters
 from . import support_priced_line
 from . import support_acceptance
 from . import support_acceptance_line
@@ -19,7 +20,9 @@ from . import support_a1_form_part
 from . import support_a1_form_rating
 from . import support_a1_form_line
 from . import support_a1_form_orders
+from . import support_a1_form_letters
 from . import support_production_order
+from . import support_production_order_letters
 from . import account_move
 from . import account_tax
 from . import ir_attachment
@@ -34,4 +37,5 @@ from . import support_request
 from . import support_request_certification
 from . import support_request_rating
 from . import support_request_extra
+from . import support_request_letters
 from . import support_request_reporting

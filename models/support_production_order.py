@@ -177,14 +177,7 @@ class SupportProductionOrder(models.Model):
 
     def action_request_clarification(self):
         self._check_state(("submitted",), self.env._("Clarifications are asked for a submitted order."))
-        self.write({"state": "clarification"})
-        for order in self:
-            order.message_post(
-                body=self.env._("Please clarify the specification: see the questions below and submit the order again."),
-                partner_ids=order.message_partner_ids.filtered(lambda p, order=order: p.commercial_partner_id == order.partner_id).ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
+        self.write({"state": "clarification"})  # the customer's letter: support_production_order_letters.py
         return True
 
     def action_accept(self):

@@ -46,6 +46,14 @@ class SupportRequestExtra(models.Model):
         "This extra action is already proposed and waits for the customer's answer.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        extras = super().create(vals_list)
+        # Proposed by the technician (portal) or recorded by the support team: the customer
+        # gets the letter with the cost and the link to accept or decline.
+        extras.filtered(lambda e: e.state == "proposed").request_id._support_send_extra_proposals()
+        return extras
+
     def write(self, vals):
         if self.filtered(lambda e: e.state != "proposed") and set(vals) - {"state", "acceptance_id"}:
             raise UserError(self.env._("An extra action the customer has answered cannot be changed."))

@@ -205,11 +205,13 @@ class SupportRequest(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _support_escalation_cutoff(self, calendar, now):
+    def _support_escalation_cutoff(self, calendar, now, working_days=ESCALATION_WORKING_DAYS):
         """The latest signing time that is escalated at ``now``: a request signed before
-        it has 3 whole working days of ``calendar`` (public holidays skipped) after the day
-        of signing, all ended before ``now``. One computation per calendar, so the
-        requests are then selected with a plain comparison in SQL."""
+        it has ``working_days`` (3 by default) whole working days of ``calendar`` (public
+        holidays skipped) after the day of signing, all ended before ``now``. One
+        computation per calendar, so the requests are then selected with a plain
+        comparison in SQL. The A1 Form's signature reminders count their working days
+        with it too (support_a1_form_letters.py)."""
         tz = pytz.timezone(calendar.tz or "UTC")
         now_utc = pytz.utc.localize(now) if not now.tzinfo else now.astimezone(pytz.utc)
         local_now = now_utc.astimezone(tz)
@@ -220,9 +222,9 @@ class SupportRequest(models.Model):
             day = interval_start.astimezone(tz).date()
             ends_by_day[day] = max(filter(None, [ends_by_day[day], interval_stop]))
         complete = sorted((day for day, stop in ends_by_day.items() if stop <= now_utc), reverse=True)
-        if len(complete) < ESCALATION_WORKING_DAYS:
+        if len(complete) < working_days:
             return None
-        first_day = complete[ESCALATION_WORKING_DAYS - 1]
+        first_day = complete[working_days - 1]
         return tz.localize(datetime.combine(first_day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model

@@ -33,3 +33,4 @@ from . import test_a1_correction
 from . import test_a1_evidence
 from . import test_mydata
 from . import test_estes_fee
+from . import test_letters
