@@ -279,3 +279,14 @@ class TestA1DocumentPortal(A1DocumentMixin, SupportHttpCommon):
         self.assertIn(self.other_customer.name, response.text)
         self.assertNotIn("EL094761359", response.text)
         self.assertNotIn("Πήγασος Μισθοδοσία", response.text)
+
+    def test_form_filed_before_the_filer_was_recorded(self):
+        """A form filed before this version has no filer: the page does not claim it is not filed."""
+        self.env.cr.execute("UPDATE support_a1_form SET filed_by_id = NULL, filed_on = NULL WHERE id = %s",
+                            [self.form.id])
+        self.form.invalidate_recordset(["filed_by_id", "filed_on"])
+        doc = self._page("en_US")
+        technician = _text(doc.xpath("//div[contains(@class, 'o_a1_technician_signature')]")[0])
+        self.assertEqual(technician, f"Technician's signature {self.technician.name}: filed before who filed and "
+                                     "when were recorded.")
+
