@@ -20,6 +20,7 @@ from . import support_a1_form_part
 from . import support_a1_form_rating
 from . import support_a1_form_line
 from . import support_a1_form_orders
+from . import support_a1_form_document
 from . import support_a1_form_letters
 from . import support_production_order
 from . import support_production_order_letters

@@ -318,7 +318,8 @@ class SupportA1Form(models.Model):
                 raise UserError(self.env._("Enter when the meeting started and ended."))
             if not form.line_ids:
                 raise UserError(self.env._("An A1 Form needs at least one service given."))
-        self.write({"state": "filed"})
+        # The technician's signature: the logged-in author who finishes the form, and when.
+        self.write({"state": "filed", "filed_by_id": self.env.user.id, "filed_on": fields.Datetime.now()})
         visited = self.request_id.filtered(lambda r: r.state in ("scheduled", "in_progress"))
         visited.write({"state": "done"})
         self._done_meeting_activities(visited)

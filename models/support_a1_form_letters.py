@@ -14,10 +14,6 @@ class SupportA1Form(models.Model):
     _name = "support.a1.form"
     _inherit = ["support.a1.form", "support.letter.mixin"]
 
-    filed_on = fields.Datetime(
-        string="Filed on", readonly=True, copy=False,
-        help="When the technician filed the A1 Form: the customer's working days to sign count from then.",
-    )
     sign_reminder_sent_on = fields.Datetime(
         string="Signature reminder sent on", readonly=True, copy=False,
         help="The one reminder sent to the customer when the form was still unsigned 2 working days after filing.",
@@ -28,12 +24,11 @@ class SupportA1Form(models.Model):
         "days after filing.",
     )
 
-    # the daily reminder cron reads the filed forms only
+    # the daily reminder cron reads the filed forms only (filed_on: support_a1_form_document.py)
     _filed_on_idx = models.Index("(filed_on) WHERE state = 'filed'")
 
     def action_file(self):
-        result = super().action_file()
-        self.write({"filed_on": fields.Datetime.now()})
+        result = super().action_file()  # records filed_on: the working days to sign count from then
         self._support_post_letter("certified_support.mail_template_a1_ready_to_sign")
         return result
 

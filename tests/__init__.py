@@ -12,6 +12,7 @@ from . import test_cti
 from . import test_portal_request
 from . import test_a1_form
 from . import test_a1_portal
+from . import test_a1_document
 from . import test_production_order
 from . import test_a1_invoicing
 from . import test_production_portal

@@ -51,6 +51,8 @@ class TestA1Portal(A1FormMixin, SupportHttpCommon):
         self.assertEqual(len(form), 1)
         self.assertIn(f"/my/a1/{form.id}", response.url)
         self.assertEqual(form.state, "filed")
+        self.assertEqual(form.filed_by_id, self.user_technician, "the technician's signature: who filed it")
+        self.assertTrue(form.filed_on)
         self.assertEqual(self.request.state, "done")
         self.assertFalse(self.request.activity_ids, "the account manager's meeting activity is done")
         self.assertAlmostEqual(form.duration, 1.75)
