@@ -19,6 +19,7 @@ from . import support_a1_form_part
 from . import support_a1_form_rating
 from . import support_a1_form_line
 from . import support_a1_form_orders
+from . import support_a1_form_files
 from . import support_production_order
 from . import account_move
 from . import ir_attachment

@@ -31,3 +31,4 @@ from . import test_acceptance_guard
 from . import test_dossier
 from . import test_a1_correction
 from . import test_a1_evidence
+from . import test_attachments
