@@ -168,7 +168,7 @@ class TestAttachments(A1FormMixin, SupportHttpCommon):
     def test_token_holder_attaches_with_the_right_token_only(self):
         token = self.request._portal_ensure_token()
         self.authenticate(None, None)
-        self.assertEqual(self._upload(self.request, "anon.png", PNG, token="0" + token[1:]).status_code, 404)
+        self.assertEqual(self._upload(self.request, "anon.png", PNG, token="x" * len(token)).status_code, 404)
         self.assertFalse(self._stored("anon.png"))
         attachment, _ownership = self._uploaded(self._upload(self.request, "anon.png", PNG, token=token))
         self.assertTrue(attachment)
@@ -319,3 +319,16 @@ class TestAttachments(A1FormMixin, SupportHttpCommon):
             form.file_ids = [Command.create({"name": f"f{i}.png", "raw": PNG, "res_model": form._name,
                                              "res_id": form.id}) for i in range(input_bounds.MAX_A1_FILES + 1)]
             form.flush_recordset()
+
+    # ------------------------------------------------------------------
+    # In the browser
+    # ------------------------------------------------------------------
+
+    def test_customer_attaches_a_screenshot_in_the_browser(self):
+        self.start_tour(f"/my/support/{self.request.id}", "support_request_attachment_tour", login="cs_customer")
+        message = self.request.message_ids.filtered(lambda m: m.author_id == self.customer_contact)
+        self.assertEqual(len(message), 1)
+        self.assertIn("myDATA", message.body)
+        self.assertEqual(message.attachment_ids.mapped("name"), ["mydata-error.png"])
+        self.assertEqual(message.attachment_ids.raw[:8], b"\x89PNG\r\n\x1a\n")
+        self.assertFalse(self._stored("page.png"))
