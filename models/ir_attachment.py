@@ -18,14 +18,18 @@ class IrAttachment(models.Model):
     Odoo lets whoever may write the record write and delete its attachments; for a signed
     A1 Form, nobody may, the superuser included: no attachment of it is deleted or changed,
     moved away, nor replaced by a new one in one of its fields. New files may still be
-    attached to its chatter (a message, the mail composer's copies)."""
+    attached to its chatter (a message, the mail composer's copies).
+
+    Files portal users attach to our records (a request's, an A1 Form's or a production
+    order's conversation, the Technical Diary) keep the portal's limits whatever the route:
+    see _support_check_portal_file()."""
 
     _inherit = "ir.attachment"
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if "raw" in vals or "datas" in vals:
+            if vals.get("res_model") in PORTAL_FILE_TYPES and ("raw" in vals or "datas" in vals):
                 raw = vals.get("raw") or (vals.get("datas") and base64.b64decode(vals["datas"]))
                 self._support_check_portal_file(vals.get("res_model"), vals.get("res_field"), vals.get("name"), raw)
         form_ids = {
