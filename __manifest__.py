@@ -60,6 +60,7 @@
         "views/portal_request_templates.xml",
         "views/portal_partner_network_templates.xml",
         "views/portal_a1_templates.xml",
+        "views/portal_files_templates.xml",
         "views/portal_rating_templates.xml",
         "views/portal_production_templates.xml",
         "views/support_xlsx_export_portal_templates.xml",

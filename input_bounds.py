@@ -83,6 +83,23 @@ UPLOAD_MIMETYPES = (
     "application/vnd.oasis.opendocument.presentation",
 )
 UPLOAD_EXTENSIONS = "PDF, PNG, JPEG, GIF, WEBP, TXT, CSV, DOC(X), XLS(X), PPT(X), ODT, ODS, ODP"
+# Files a customer attaches to a conversation (request, A1 Form): screenshots, logs, PDFs.
+# Checked by content: no SVG or HTML (they run scripts in the browser), no archives, no
+# programs, no office documents with macros; a log that looks like source code is refused
+# too (libmagic calls it text/x-c...): it can be sent as a .txt of plain text or a PDF.
+CHATTER_MIMETYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain")
+CHATTER_EXTENSIONS = "PNG, JPEG, GIF, WEBP, PDF, TXT/LOG"
+# Photos and files a technician attaches to an A1 Form in the Technical Diary (evidence).
+A1_FILE_MIMETYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf")
+A1_FILE_EXTENSIONS = "PNG, JPEG, GIF, WEBP, PDF"
+MAX_A1_FILES = 20  # files attached to one A1 Form in the Technical Diary, in all
+# The files our portal users may attach to a conversation (its chatter) of one of our records,
+# by model, and how the error message names them; ir.attachment and the upload route check them.
+PORTAL_FILE_TYPES = {
+    "support.request": (CHATTER_MIMETYPES, CHATTER_EXTENSIONS),
+    "support.a1.form": (CHATTER_MIMETYPES, CHATTER_EXTENSIONS),
+    "support.production.order": (UPLOAD_MIMETYPES, UPLOAD_EXTENSIONS),
+}
 
 NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
 ID_RE = re.compile(r"[0-9]{1,10}")
@@ -403,9 +420,11 @@ def clean_filename(env, filename):
     return name or env._("file")
 
 
-def check_file(env, filename, data, *, allowed=UPLOAD_MIMETYPES, max_size=MAX_UPLOAD_SIZE, field=None):
+def check_file(env, filename, data, *, allowed=UPLOAD_MIMETYPES, max_size=MAX_UPLOAD_SIZE, field=None,
+               types_label=None):
     """(clean file name, mimetype) of an uploaded file checked by its content (never by its
-    name or the browser's word): one of the ``allowed`` types, at most ``max_size`` bytes."""
+    name or the browser's word): one of the ``allowed`` types, at most ``max_size`` bytes.
+    ``types_label``: the accepted types as the message names them."""
     _ = env._
     name = clean_filename(env, filename)
     if not data:
@@ -417,10 +436,11 @@ def check_file(env, filename, data, *, allowed=UPLOAD_MIMETYPES, max_size=MAX_UP
         )
     mimetype = guess_mimetype(data, default="application/octet-stream")
     if mimetype not in allowed:
+        if not types_label:
+            types_label = UPLOAD_EXTENSIONS if allowed is UPLOAD_MIMETYPES else ", ".join(
+                t.split("/")[-1].upper() for t in allowed)
         raise InputError(
-            _("%(name)s is not a file type accepted here; accepted: %(types)s.", name=name,
-              types=UPLOAD_EXTENSIONS if allowed is UPLOAD_MIMETYPES else ", ".join(
-                  t.split("/")[-1].upper() for t in allowed)),
+            _("%(name)s is not a file type accepted here; accepted: %(types)s.", name=name, types=types_label),
             field, "file_type",
         )
     return name, mimetype

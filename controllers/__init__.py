@@ -6,3 +6,5 @@ from . import a1_portal
 from . import production_portal
 from . import rating_portal
 from . import xlsx_export
+from . import attachment
+from . import a1_files

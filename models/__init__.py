@@ -22,6 +22,7 @@ from . import support_a1_form_line
 from . import support_a1_form_orders
 from . import support_a1_form_document
 from . import support_a1_form_letters
+from . import support_a1_form_files
 from . import support_production_order
 from . import support_production_order_letters
 from . import account_move

@@ -18,6 +18,10 @@ class SupportRequest(models.Model):
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "support.input.guard"]
     _order = "id desc"
     _check_company_auto = True
+    # Whoever may read the request may write in its conversation and attach files to it
+    # (as on project tasks and invoices): the customer, the assigned technician, the firm's
+    # manager and the vendor's staff, as the record rules say; nobody else.
+    _mail_post_access = "read"
 
     name = fields.Char(
         string="Number", required=True, readonly=True, copy=False, default="/", index="trigram"
@@ -138,6 +142,16 @@ class SupportRequest(models.Model):
         super()._compute_access_url()
         for request in self:
             request.access_url = f"/my/support/{request.id}"
+
+    @api.model
+    def _get_thread_with_access(self, thread_id, *, token=None, **kwargs):
+        """The portal chatter's access check (read, post, upload). Odoo compares a posted
+        token with the request's, which is empty until a link was shared: any token is then
+        simply wrong (no access), not an error of the server."""
+        # sudo: only whether the request has a token at all; the check itself is Odoo's
+        if token and not self.browse(thread_id).sudo().exists().access_token:
+            token = None
+        return super()._get_thread_with_access(thread_id, token=token, **kwargs)
 
     @api.constrains("desired_date_from", "desired_date_to")
     def _check_desired_dates(self):

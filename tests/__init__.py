@@ -35,3 +35,4 @@ from . import test_a1_evidence
 from . import test_mydata
 from . import test_estes_fee
 from . import test_letters
+from . import test_attachments
