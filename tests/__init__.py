@@ -36,3 +36,4 @@ from . import test_mydata
 from . import test_estes_fee
 from . import test_letters
 from . import test_attachments
+from . import test_migrations

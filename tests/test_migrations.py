@@ -1,0 +1,62 @@
+import importlib.util
+
+from odoo.tests import tagged
+from odoo.tools.misc import file_path
+
+from .common import SupportCommon
+from .production_common import ProductionOrderMixin
+
+
+def _load_migration(version):
+    path = file_path(f"certified_support/migrations/{version}/post-migrate.py")
+    spec = importlib.util.spec_from_file_location(f"certified_support_migration_{version}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@tagged("post_install", "-at_install")
+class TestMigration19014(ProductionOrderMixin, SupportCommon):
+    """Upgrading to 19.0.1.4.0: orders accepted before the agreed amount existed can be
+    accepted by their customer and invoiced; forms filed before their date was recorded
+    are reminded to sign."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_a1_data()
+        cls.migration = _load_migration("19.0.1.4.0")
+
+    def _as_before_the_upgrade(self, records, **columns):
+        """The columns as a database of 19.0.1.3.0 holds them (NULL: the field did not exist)."""
+        assignments = ", ".join(f"{name} = NULL" for name in columns)
+        self.env.cr.execute(f"UPDATE {records._table} SET {assignments} WHERE id IN %s", [tuple(records.ids)])  # noqa: S608
+        records.invalidate_recordset()
+
+    def test_accepted_order_gets_its_amount_as_agreed(self):
+        form = self._create_signed_a1()
+        order = form.production_order_ids
+        order.action_submit()
+        order.agreed_amount = 800.0
+        order.action_accept()
+        draft = self._create_signed_a1(request=self.other_request).production_order_ids
+        self._as_before_the_upgrade(order | draft, agreed_amount=None)
+        self.migration.migrate(self.env.cr, "19.0.1.3.0")
+        (order | draft).invalidate_recordset()
+        self.assertEqual(order.agreed_amount, 800.0, "the amount it was accepted at (the estimate)")
+        self.assertFalse(draft.agreed_amount, "the department has not agreed anything on a draft")
+        self.assertFalse(order.amount_accepted, "the customer accepts it in the portal")
+
+    def test_filed_form_counts_from_its_last_change(self):
+        form = self._create_a1()
+        self._as_before_the_upgrade(form, filed_on=None)
+        self.migration.migrate(self.env.cr, "19.0.1.3.0")
+        form.invalidate_recordset()
+        self.assertEqual(form.filed_on, form.write_date)
+
+    def test_new_install_does_nothing(self):
+        form = self._create_a1()
+        self._as_before_the_upgrade(form, filed_on=None)
+        self.migration.migrate(self.env.cr, None)
+        form.invalidate_recordset()
+        self.assertFalse(form.filed_on)
