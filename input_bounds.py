@@ -181,11 +181,14 @@ def check_date_window(records, *field_names):
     for record in records:
         for name in field_names:
             if not date_in_window(record[name]):
-                raise ValidationError(env._(
-                    "%(field)s must be between %(min)s and %(max)s.",
-                    field=record._fields[name]._description_string(env),
-                    min=format_date(env, DATE_MIN), max=format_date(env, latest_date()),
-                ))
+                raise ValidationError(
+                    env._(
+                        "%(field)s must be between %(min)s and %(max)s.",
+                        field=record._fields[name]._description_string(env),
+                        min=format_date(env, DATE_MIN),
+                        max=format_date(env, latest_date()),
+                    )
+                )
 
 
 def _number_text(value):
@@ -214,16 +217,20 @@ def parse_text(env, value, label, *, max_length, required=False, multiline=False
     value = value.strip()
     if forbidden_character(value, multiline=multiline):
         raise InputError(
-            _("%(field)s contains characters that cannot be stored (control characters): remove them.",
-              field=_label(label)),
-            field, "invalid_characters",
+            _(
+                "%(field)s contains characters that cannot be stored (control characters): remove them.",
+                field=_label(label),
+            ),
+            field,
+            "invalid_characters",
         )
     if not value and required:
         raise InputError(_("%(field)s is required.", field=_label(label)), field, "required")
     if len(value) > max_length:
         raise InputError(
             _("%(field)s is too long (%(max)s characters at most).", field=_label(label), max=max_length),
-            field, "too_long",
+            field,
+            "too_long",
         )
     return value
 
@@ -249,11 +256,19 @@ def parse_float(env, value, label, *, minimum, maximum, min_exclusive=False, req
     too_low = number <= minimum if min_exclusive else number < minimum
     if not math.isfinite(number) or too_low or number > maximum:
         if min_exclusive:
-            message = _("%(field)s must be more than %(min)s and at most %(max)s.",
-                        field=_label(label), min=_number_text(minimum), max=_number_text(maximum))
+            message = _(
+                "%(field)s must be more than %(min)s and at most %(max)s.",
+                field=_label(label),
+                min=_number_text(minimum),
+                max=_number_text(maximum),
+            )
         else:
-            message = _("%(field)s must be between %(min)s and %(max)s.",
-                        field=_label(label), min=_number_text(minimum), max=_number_text(maximum))
+            message = _(
+                "%(field)s must be between %(min)s and %(max)s.",
+                field=_label(label),
+                min=_number_text(minimum),
+                max=_number_text(maximum),
+            )
         raise InputError(message, field, "out_of_range")
     return number
 
@@ -287,7 +302,8 @@ def parse_id_list(env, value, label, *, max_items=MAX_LIST_ITEMS, field=None):
     if len(value) > max_items:
         raise InputError(
             _("%(field)s has too many items (%(max)s at most).", field=_label(label), max=max_items),
-            field, "too_long",
+            field,
+            "too_long",
         )
     ids = []
     for item in value:
@@ -338,12 +354,14 @@ def parse_date(env, value, label, *, minimum=None, maximum=None, required=False,
     if day < minimum:
         raise InputError(
             _("%(field)s cannot be before %(date)s.", field=_label(label), date=format_date(env, minimum)),
-            field, "out_of_range",
+            field,
+            "out_of_range",
         )
     if day > maximum:
         raise InputError(
             _("%(field)s cannot be after %(date)s.", field=_label(label), date=format_date(env, maximum)),
-            field, "out_of_range",
+            field,
+            "out_of_range",
         )
     return day
 
@@ -361,8 +379,9 @@ def parse_datetime_local(env, value, label, *, tz, minimum=None, maximum=None, r
     try:
         local = datetime.fromisoformat(text)
     except ValueError:
-        raise InputError(_("%(field)s is not a valid date and time.", field=_label(label)), field,
-                         "invalid_date") from None
+        raise InputError(
+            _("%(field)s is not a valid date and time.", field=_label(label)), field, "invalid_date"
+        ) from None
     minimum = minimum or datetime.combine(DATE_MIN, datetime.min.time())
     maximum = maximum or datetime.combine(latest_date(), datetime.max.time())
     # Compared once before the time zone conversion, which fails on the first and last
@@ -372,15 +391,23 @@ def parse_datetime_local(env, value, label, *, tz, minimum=None, maximum=None, r
         utc = tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
     if (local if utc is None else utc) < minimum:
         raise InputError(
-            _("%(field)s cannot be before %(date)s.", field=_label(label),
-              date=format_date(env, pytz.utc.localize(minimum).astimezone(tz).date())),
-            field, "out_of_range",
+            _(
+                "%(field)s cannot be before %(date)s.",
+                field=_label(label),
+                date=format_date(env, pytz.utc.localize(minimum).astimezone(tz).date()),
+            ),
+            field,
+            "out_of_range",
         )
     if utc is None or utc > maximum:
         raise InputError(
-            _("%(field)s cannot be after %(date)s.", field=_label(label),
-              date=format_date(env, pytz.utc.localize(maximum).astimezone(tz).date())),
-            field, "out_of_range",
+            _(
+                "%(field)s cannot be after %(date)s.",
+                field=_label(label),
+                date=format_date(env, pytz.utc.localize(maximum).astimezone(tz).date()),
+            ),
+            field,
+            "out_of_range",
         )
     return utc
 
@@ -403,7 +430,8 @@ def parse_mydata_mark(env, value, label, *, required=True, field=None):
     if not is_mydata_mark(text):
         raise InputError(
             _("%(field)s is the 15-digit number myDATA gave the invoice.", field=_label(label)),
-            field, "invalid_mark",
+            field,
+            "invalid_mark",
         )
     return text
 
@@ -420,8 +448,9 @@ def clean_filename(env, filename):
     return name or env._("file")
 
 
-def check_file(env, filename, data, *, allowed=UPLOAD_MIMETYPES, max_size=MAX_UPLOAD_SIZE, field=None,
-               types_label=None):
+def check_file(
+    env, filename, data, *, allowed=UPLOAD_MIMETYPES, max_size=MAX_UPLOAD_SIZE, field=None, types_label=None
+):
     """(clean file name, mimetype) of an uploaded file checked by its content (never by its
     name or the browser's word): one of the ``allowed`` types, at most ``max_size`` bytes.
     ``types_label``: the accepted types as the message names them."""
@@ -432,16 +461,21 @@ def check_file(env, filename, data, *, allowed=UPLOAD_MIMETYPES, max_size=MAX_UP
     if len(data) > max_size:
         raise InputError(
             _("%(name)s is larger than %(size)s MB.", name=name, size=max_size // (1024 * 1024)),
-            field, "file_too_large",
+            field,
+            "file_too_large",
         )
     mimetype = guess_mimetype(data, default="application/octet-stream")
     if mimetype not in allowed:
         if not types_label:
-            types_label = UPLOAD_EXTENSIONS if allowed is UPLOAD_MIMETYPES else ", ".join(
-                t.split("/")[-1].upper() for t in allowed)
+            types_label = (
+                UPLOAD_EXTENSIONS
+                if allowed is UPLOAD_MIMETYPES
+                else ", ".join(t.split("/")[-1].upper() for t in allowed)
+            )
         raise InputError(
             _("%(name)s is not a file type accepted here; accepted: %(types)s.", name=name, types=types_label),
-            field, "file_type",
+            field,
+            "file_type",
         )
     return name, mimetype
 
@@ -460,7 +494,8 @@ def parse_image(env, value, label, *, allowed=SIGNATURE_MIMETYPES, max_size=MAX_
     if len(value) > (max_size * 4) // 3 + 4:
         raise InputError(
             _("%(field)s is too large (%(size)s KB at most).", field=_label(label), size=max_size // 1024),
-            field, "file_too_large",
+            field,
+            "file_too_large",
         )
     try:
         data = base64.b64decode(value, validate=True)

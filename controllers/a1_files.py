@@ -36,16 +36,20 @@ class SupportA1FilesPortal(SupportA1Portal):
         if len(uploads) > MAX_UPLOADS:
             return [], [env._("Attach %(max)s files at most at once.", max=MAX_UPLOADS)]
         if len(a1_sudo.file_ids) + len(uploads) > MAX_A1_FILES:
-            return [], [env._(
-                "An A1 Form holds %(max)s photos and files at most; %(left)s more can be attached.",
-                max=MAX_A1_FILES, left=max(MAX_A1_FILES - len(a1_sudo.file_ids), 0),
-            )]
+            return [], [
+                env._(
+                    "An A1 Form holds %(max)s photos and files at most; %(left)s more can be attached.",
+                    max=MAX_A1_FILES,
+                    left=max(MAX_A1_FILES - len(a1_sudo.file_ids), 0),
+                )
+            ]
         files, errors = [], []
         for upload in uploads:
             data = upload.read()
             try:
-                name, mimetype = check_file(env, upload.filename, data, allowed=A1_FILE_MIMETYPES,
-                                            types_label=A1_FILE_EXTENSIONS, field="files")
+                name, mimetype = check_file(
+                    env, upload.filename, data, allowed=A1_FILE_MIMETYPES, types_label=A1_FILE_EXTENSIONS, field="files"
+                )
             except InputError as exc:
                 errors.append(exc.message)
             else:
@@ -68,9 +72,9 @@ class SupportA1FilesPortal(SupportA1Portal):
         if not self._a1_files_can_attach(a1_sudo):
             if a1_sudo.technician_id != request.env.user.partner_id:
                 raise request.not_found()
-            return self._a1_files_page(a1_id, [request.env._(
-                "Photos and files can be attached only until the customer signs the A1 Form."
-            )])
+            return self._a1_files_page(
+                a1_id, [request.env._("Photos and files can be attached only until the customer signs the A1 Form.")]
+            )
         files, errors = self._a1_files_parse(a1_sudo, request.httprequest.files.getlist("files"))
         if errors:
             return self._a1_files_page(a1_id, errors)
@@ -80,25 +84,38 @@ class SupportA1FilesPortal(SupportA1Portal):
             return self._a1_files_page(a1_id, [request.env._("The A1 Form is being signed: try again in a moment.")])
         a1_sudo.invalidate_recordset(["state", "file_ids"])
         if not self._a1_files_can_attach(a1_sudo):
-            return self._a1_files_page(a1_id, [request.env._(
-                "Photos and files can be attached only until the customer signs the A1 Form."
-            )])
+            return self._a1_files_page(
+                a1_id, [request.env._("Photos and files can be attached only until the customer signs the A1 Form.")]
+            )
         try:
             with request.env.cr.savepoint():
                 # Portal users may not create attachments on the form: the user is its
                 # technician, it is not signed and every file was checked by content above
                 # (ir.attachment checks them again as the technician's).
-                attachments = request.env["ir.attachment"].sudo().create([
-                    {"name": name, "raw": data, "mimetype": mimetype, "res_model": a1_sudo._name, "res_id": a1_sudo.id}
-                    for name, data, mimetype in files
-                ])
+                attachments = (
+                    request.env["ir.attachment"]
+                    .sudo()
+                    .create(
+                        [
+                            {
+                                "name": name,
+                                "raw": data,
+                                "mimetype": mimetype,
+                                "res_model": a1_sudo._name,
+                                "res_id": a1_sudo.id,
+                            }
+                            for name, data, mimetype in files
+                        ]
+                    )
+                )
                 a1_sudo.file_ids = [Command.link(attachment.id) for attachment in attachments]
         except UserError as exc:
             return self._a1_files_page(a1_id, [str(exc)])
         a1_sudo.message_post(
             body=request.env._(
                 "%(name)s attached in the Technical Diary: %(files)s",
-                name=request.env.user.name, files=", ".join(attachments.mapped("name")),
+                name=request.env.user.name,
+                files=", ".join(attachments.mapped("name")),
             ),
             subtype_xmlid="mail.mt_note",
         )

@@ -90,8 +90,9 @@ class SupportA1Portal(SupportCustomerPortal):
                 continue
             if post.get(f"line_{index}_remove"):
                 continue
-            lines.append({"product_id": self._a1_form_id(product_id),
-                          "quantity": post.get(f"line_{index}_quantity", "")})
+            lines.append(
+                {"product_id": self._a1_form_id(product_id), "quantity": post.get(f"line_{index}_quantity", "")}
+            )
         new_product = self._a1_form_id(post.get("new_product_id"))
         if post.get("add_line") and new_product:
             lines.append({"product_id": new_product, "quantity": post.get("new_quantity") or "1"})
@@ -99,8 +100,13 @@ class SupportA1Portal(SupportCustomerPortal):
         for index in range(MAX_ROWS):
             name = post.get(f"rec_{index}_name") or ""
             if name.strip():
-                recommendations.append({"name": name, "kind": post.get(f"rec_{index}_kind") or "other",
-                                        "estimated_cost": post.get(f"rec_{index}_cost") or ""})
+                recommendations.append(
+                    {
+                        "name": name,
+                        "kind": post.get(f"rec_{index}_kind") or "other",
+                        "estimated_cost": post.get(f"rec_{index}_cost") or "",
+                    }
+                )
         return {
             "date_start": post.get("date_start") or "",
             "date_end": post.get("date_end") or "",
@@ -132,16 +138,28 @@ class SupportA1Portal(SupportCustomerPortal):
 
         tz = self._a1_user_tz()
         earliest, latest = self._a1_meeting_window(request_sudo)
-        date_start = parse(parse_datetime_local, form["date_start"], _("Start"), tz=tz, minimum=earliest,
-                           maximum=latest, field="date_start")
-        date_end = parse(parse_datetime_local, form["date_end"], _("End"), tz=tz, minimum=earliest,
-                         maximum=latest, field="date_end")
+        date_start = parse(
+            parse_datetime_local,
+            form["date_start"],
+            _("Start"),
+            tz=tz,
+            minimum=earliest,
+            maximum=latest,
+            field="date_start",
+        )
+        date_end = parse(
+            parse_datetime_local, form["date_end"], _("End"), tz=tz, minimum=earliest, maximum=latest, field="date_end"
+        )
         if date_start and date_end:
             if date_end <= date_start:
                 errors.append(_("The meeting must end after it starts."))
             elif (date_end - date_start).total_seconds() > MAX_MEETING_HOURS * 3600:
-                errors.append(_("A meeting lasts %(hours)s hours at most: check when it started and ended.",
-                                hours=MAX_MEETING_HOURS))
+                errors.append(
+                    _(
+                        "A meeting lasts %(hours)s hours at most: check when it started and ended.",
+                        hours=MAX_MEETING_HOURS,
+                    )
+                )
         accepted = self._a1_accepted_lines(request_sudo)
         accepted_by_id = {product.id: line for product, line in accepted.items()}
         line_commands = []
@@ -150,39 +168,70 @@ class SupportA1Portal(SupportCustomerPortal):
             if not accepted_line:
                 errors.append(_("Only the actions the customer accepted can be added."))
                 continue
-            quantity = parse(parse_float, line["quantity"], _("Hours of %s", accepted_line.name), minimum=0,
-                             maximum=MAX_LINE_HOURS, min_exclusive=True, field=f"line_{index}_quantity")
+            quantity = parse(
+                parse_float,
+                line["quantity"],
+                _("Hours of %s", accepted_line.name),
+                minimum=0,
+                maximum=MAX_LINE_HOURS,
+                min_exclusive=True,
+                field=f"line_{index}_quantity",
+            )
             if quantity is None:
                 continue
             # Name, price and VAT are the ones the customer accepted, never the form's.
-            line_commands.append(Command.create({
-                "sequence": index,
-                "product_id": accepted_line.product_id.id,
-                "name": accepted_line.name,
-                "quantity": quantity,
-                "price_unit": accepted_line.price_unit,
-                "tax_ids": [Command.set(accepted_line.tax_ids.ids)],
-            }))
+            line_commands.append(
+                Command.create(
+                    {
+                        "sequence": index,
+                        "product_id": accepted_line.product_id.id,
+                        "name": accepted_line.name,
+                        "quantity": quantity,
+                        "price_unit": accepted_line.price_unit,
+                        "tax_ids": [Command.set(accepted_line.tax_ids.ids)],
+                    }
+                )
+            )
         if not form["lines"]:
             errors.append(_("An A1 Form needs at least one service given."))
         recommendation_commands = []
         for index, rec in enumerate(form["recommendations"]):
-            name = parse(parse_text, rec["name"], _("Recommendation"), max_length=RECOMMENDATION_MAX_LENGTH,
-                         multiline=True, required=True, field=f"rec_{index}_name")
-            kind = parse(parse_choice, rec["kind"], _("Recommendation kind"), RECOMMENDATION_KINDS,
-                         field=f"rec_{index}_kind")
-            cost = parse(parse_float, rec["estimated_cost"], _("Estimated cost"), minimum=0,
-                         maximum=MAX_AMOUNT, required=False, field=f"rec_{index}_cost")
+            name = parse(
+                parse_text,
+                rec["name"],
+                _("Recommendation"),
+                max_length=RECOMMENDATION_MAX_LENGTH,
+                multiline=True,
+                required=True,
+                field=f"rec_{index}_name",
+            )
+            kind = parse(
+                parse_choice, rec["kind"], _("Recommendation kind"), RECOMMENDATION_KINDS, field=f"rec_{index}_kind"
+            )
+            cost = parse(
+                parse_float,
+                rec["estimated_cost"],
+                _("Estimated cost"),
+                minimum=0,
+                maximum=MAX_AMOUNT,
+                required=False,
+                field=f"rec_{index}_cost",
+            )
             if name is None or kind is None:
                 continue
-            recommendation_commands.append(Command.create({
-                "sequence": index,
-                "name": name,
-                "kind": kind,
-                "estimated_cost": cost or 0.0,
-            }))
-        note = parse(parse_text, form["note"], _("Notes"), max_length=LONG_TEXT_MAX_LENGTH, multiline=True,
-                     field="note")
+            recommendation_commands.append(
+                Command.create(
+                    {
+                        "sequence": index,
+                        "name": name,
+                        "kind": kind,
+                        "estimated_cost": cost or 0.0,
+                    }
+                )
+            )
+        note = parse(
+            parse_text, form["note"], _("Notes"), max_length=LONG_TEXT_MAX_LENGTH, multiline=True, field="note"
+        )
         values = {
             "request_id": request_sudo.id,
             "date_start": date_start,
@@ -195,14 +244,18 @@ class SupportA1Portal(SupportCustomerPortal):
 
     def _a1_render_diary(self, request_sudo, form, errors=None):
         values = self._prepare_portal_layout_values()
-        values.update({
-            "page_name": "support_partner",
-            "support_request": request_sudo,
-            "a1_values": form,
-            "a1_accepted_lines": self._a1_accepted_lines(request_sudo),
-            "a1_kinds": dict(request.env["support.a1.recommendation"]._fields["kind"]._description_selection(request.env)),
-            "errors": errors or [],
-        })
+        values.update(
+            {
+                "page_name": "support_partner",
+                "support_request": request_sudo,
+                "a1_values": form,
+                "a1_accepted_lines": self._a1_accepted_lines(request_sudo),
+                "a1_kinds": dict(
+                    request.env["support.a1.recommendation"]._fields["kind"]._description_selection(request.env)
+                ),
+                "errors": errors or [],
+            }
+        )
         return request.render("certified_support.portal_a1_diary", values)
 
     def _a1_check_can_file(self, request_sudo):
@@ -212,8 +265,9 @@ class SupportA1Portal(SupportCustomerPortal):
             return request.env._("An A1 Form can be filed only for a scheduled or started meeting.")
         return None
 
-    @http.route(["/my/partner/requests/<int:request_id>/a1"], type="http", auth="user", website=True,
-                methods=["GET", "POST"])
+    @http.route(
+        ["/my/partner/requests/<int:request_id>/a1"], type="http", auth="user", website=True, methods=["GET", "POST"]
+    )
     def portal_a1_diary(self, request_id, **post):
         request_sudo = self._get_assigned_request(request_id)
         error = self._a1_check_can_file(request_sudo)
@@ -275,13 +329,15 @@ class SupportA1Portal(SupportCustomerPortal):
         forms = A1.search(domain, limit=self._items_per_page, offset=pager["offset"])
         request.session["my_a1_forms_history"] = forms.ids[:100]
         values = self._prepare_portal_layout_values()
-        values.update({
-            "a1_forms": forms.sudo(),  # to show the technicians' and firms' names
-            "page_name": "support_a1",
-            "pager": pager,
-            "default_url": "/my/a1",
-            "is_technician": is_technician,
-        })
+        values.update(
+            {
+                "a1_forms": forms.sudo(),  # to show the technicians' and firms' names
+                "page_name": "support_a1",
+                "pager": pager,
+                "default_url": "/my/a1",
+                "is_technician": is_technician,
+            }
+        )
         return request.render("certified_support.portal_my_a1_forms", values)
 
     def _a1_can_sign(self, a1_sudo):
@@ -303,10 +359,17 @@ class SupportA1Portal(SupportCustomerPortal):
         if report_type in ("html", "pdf", "text"):
             return self._show_report(model=a1_sudo, report_type=report_type, report_ref=A1_REPORT, download=download)
         values = self._get_page_view_values(
-            a1_sudo, access_token,
-            {"a1": a1_sudo, "page_name": "support_a1", "message": message, "can_sign": self._a1_can_sign(a1_sudo),
-             "report_type": "html"},
-            "my_a1_forms_history", False,
+            a1_sudo,
+            access_token,
+            {
+                "a1": a1_sudo,
+                "page_name": "support_a1",
+                "message": message,
+                "can_sign": self._a1_can_sign(a1_sudo),
+                "report_type": "html",
+            },
+            "my_a1_forms_history",
+            False,
         )
         return request.render("certified_support.portal_my_a1_form", values)
 
@@ -315,8 +378,9 @@ class SupportA1Portal(SupportCustomerPortal):
         JSON error object to answer)."""
         env = request.env
         if access_token is not None and not isinstance(access_token, str):
-            return None, InputError(env._("%(field)s must be text.", field="access_token"), "access_token",
-                                    "invalid_type").to_json()
+            return None, InputError(
+                env._("%(field)s must be text.", field="access_token"), "access_token", "invalid_type"
+            ).to_json()
         try:
             return self._document_check_access("support.a1.form", a1_id, access_token=access_token), None
         except (AccessError, MissingError):
@@ -369,7 +433,8 @@ class SupportA1Portal(SupportCustomerPortal):
         try:
             with env.cr.savepoint():
                 a1_sudo._sign(
-                    name, "portal",
+                    name,
+                    "portal",
                     ip_address=request.httprequest.remote_addr,
                     signature=signature,
                     accepted_recommendations=a1_sudo.recommendation_ids.filtered(lambda r: r.accepted == "yes"),

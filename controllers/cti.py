@@ -11,10 +11,13 @@ MAX_CUSTOMERS = 20
 
 
 class SupportCtiController(http.Controller):
-
     @http.route(
-        "/certified_support/cti/lookup", type="http", auth="public", methods=["GET"],
-        readonly=True, save_session=False,
+        "/certified_support/cti/lookup",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        readonly=True,
+        save_session=False,
     )
     def cti_lookup(self, number=None, **kwargs):
         """Who is calling? For the vendor's phone system (CTI), one GET per incoming call.
@@ -41,19 +44,19 @@ class SupportCtiController(http.Controller):
         # No user session here: the phone system proved itself with the API key just checked.
         Partner = env["res.partner"].sudo()
         try:
-            number = parse_text(env, number, env._("Number"), max_length=SEARCH_MAX_LENGTH, required=True,
-                                field="number")
+            number = parse_text(
+                env, number, env._("Number"), max_length=SEARCH_MAX_LENGTH, required=True, field="number"
+            )
             normalized = Partner._support_normalize_phone(number)
             if not normalized:
-                raise InputError(env._("Give a valid phone number in the number parameter."), "number",
-                                 "invalid_number")
+                raise InputError(
+                    env._("Give a valid phone number in the number parameter."), "number", "invalid_number"
+                )
         except InputError as exc:
             return request.make_json_response(exc.to_json(), status=400)
         partners = Partner.search(Partner._support_phone_domain(normalized), limit=MAX_CUSTOMERS * 5)
         customers = partners.commercial_partner_id[:MAX_CUSTOMERS]
-        return request.make_json_response(
-            {"number": normalized, "customers": self._cti_customers_data(customers)}
-        )
+        return request.make_json_response({"number": normalized, "customers": self._cti_customers_data(customers)})
 
     def _cti_check_key(self):
         """The request carries the configured key; an empty configured key disables the lookup."""
@@ -73,9 +76,11 @@ class SupportCtiController(http.Controller):
             return []
         base_url = customers[0].get_base_url()
         holders = customers._get_support_contract_holders()
-        requests_by_partner = customers.env["support.request"].search(
-            [("partner_id", "in", customers.ids), ("state", "in", OPEN_STATES)], order="id desc"
-        ).grouped("partner_id")
+        requests_by_partner = (
+            customers.env["support.request"]
+            .search([("partner_id", "in", customers.ids), ("state", "in", OPEN_STATES)], order="id desc")
+            .grouped("partner_id")
+        )
         states = dict(customers.env["support.request"]._fields["state"]._description_selection(customers.env))
         return [
             {

@@ -28,8 +28,7 @@ class SupportPartnerNetworkPortal(CustomerPortal):
         # Portal users read the contacts of their own company (base rule): the technicians
         # are searched as the user.
         technicians = env["res.partner"].search(
-            [("commercial_partner_id", "=", firm.id), ("is_support_technician", "=", True),
-             ("is_company", "=", False)],
+            [("commercial_partner_id", "=", firm.id), ("is_support_technician", "=", True), ("is_company", "=", False)],
             order="name, id",
         )
         # The record rules give a firm manager their firm's requests only.
@@ -38,7 +37,8 @@ class SupportPartnerNetworkPortal(CustomerPortal):
         corrective_counts = dict(
             Request._read_group(
                 [("firm_id", "=", firm.id), ("support_corrective_state", "!=", False)],
-                ["support_corrective_state"], ["__count"],
+                ["support_corrective_state"],
+                ["__count"],
             )
         )
         installation_count = env["support.installation"].search_count([("firm_id", "=", firm.id)])
@@ -48,16 +48,20 @@ class SupportPartnerNetworkPortal(CustomerPortal):
         )
         # Ratings are not readable by portal users: read those given to this firm's
         # technicians for this firm's requests (the technicians were searched as the user).
-        ratings = env["rating.rating"].sudo().search(
-            [
-                ("res_model", "=", "support.request"),
-                ("res_id", "in", Request._search([("firm_id", "=", firm.id)])),
-                ("rated_partner_id", "in", technicians.ids),
-                ("consumed", "=", True),
-                ("rating", ">=", 1),
-            ],
-            order="rated_on desc, id desc",
-            limit=10,
+        ratings = (
+            env["rating.rating"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "support.request"),
+                    ("res_id", "in", Request._search([("firm_id", "=", firm.id)])),
+                    ("rated_partner_id", "in", technicians.ids),
+                    ("consumed", "=", True),
+                    ("rating", ">=", 1),
+                ],
+                order="rated_on desc, id desc",
+                limit=10,
+            )
         )
         # The ratings were found under the firm's rule; sudo only names their customers.
         requests_by_id = {r.id: r for r in Request.sudo().browse(ratings.mapped("res_id")).exists()}
@@ -89,8 +93,7 @@ class SupportPartnerNetworkPortal(CustomerPortal):
                 "min_installations": company.support_cert_min_installations,
                 "academy_months": company.support_cert_academy_months,
                 "can_propose": {
-                    technician.id: not technician._support_check_can_propose(env.user)
-                    for technician in technicians
+                    technician.id: not technician._support_check_can_propose(env.user) for technician in technicians
                 },
                 "error": error,
                 "message": message,
@@ -107,9 +110,7 @@ class SupportPartnerNetworkPortal(CustomerPortal):
         values = self._prepare_scorecard_values(firm, message=message)
         return request.render("certified_support.portal_my_partner_scorecard", values)
 
-    @http.route(
-        ["/my/partner/scorecard/propose"], type="http", auth="user", website=True, methods=["POST"]
-    )
+    @http.route(["/my/partner/scorecard/propose"], type="http", auth="user", website=True, methods=["POST"])
     def portal_propose_technician(self, technician_id=None, **kw):
         firm = self._get_scorecard_firm()
         technician = request.env["res.partner"]

@@ -14,7 +14,6 @@ PROPOSED_ONCE_INDEX = "support_request_extra_proposed_once"  # models.UniqueInde
 
 
 class SupportCustomerPortal(CustomerPortal):
-
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "support_contract_count" in counters:
@@ -78,9 +77,7 @@ class SupportCustomerPortal(CustomerPortal):
     @http.route(["/my/contracts/<int:contract_id>"], type="http", auth="public", website=True)
     def portal_my_support_contract(self, contract_id, access_token=None, **kw):
         try:
-            contract_sudo = self._document_check_access(
-                "support.contract", contract_id, access_token=access_token
-            )
+            contract_sudo = self._document_check_access("support.contract", contract_id, access_token=access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
         values = self._get_page_view_values(
@@ -103,9 +100,7 @@ class SupportCustomerPortal(CustomerPortal):
         if user.has_group("certified_support.group_support_firm_manager"):
             # Portal users read the contacts of their own company (base rule), so
             # the firm manager's list needs no elevated rights.
-            technicians = technicians.search(
-                [("parent_id", "=", firm.id), ("is_support_technician", "=", True)]
-            )
+            technicians = technicians.search([("parent_id", "=", firm.id), ("is_support_technician", "=", True)])
         # The record rules give a technician only the requests assigned to them and a
         # firm manager the firm's ones: both lists are searched as the user.
         Request = request.env["support.request"]
@@ -125,9 +120,7 @@ class SupportCustomerPortal(CustomerPortal):
                 "technicians": technicians,
                 "assigned_requests": assigned.sudo(),  # to show the customers' details
                 "firm_requests": firm_requests.sudo(),  # to show the customers' details
-                "installation_count": request.env["support.installation"].search_count(
-                    [("firm_id", "=", firm.id)]
-                ),
+                "installation_count": request.env["support.installation"].search_count([("firm_id", "=", firm.id)]),
             }
         )
         return request.render("certified_support.portal_my_partner_section", values)
@@ -166,7 +159,10 @@ class SupportCustomerPortal(CustomerPortal):
         return self._render_assigned_request(self._get_assigned_request(request_id))
 
     @http.route(
-        ["/my/partner/requests/<int:request_id>/extra"], type="http", auth="user", website=True,
+        ["/my/partner/requests/<int:request_id>/extra"],
+        type="http",
+        auth="user",
+        website=True,
         methods=["POST"],
     )
     def portal_propose_extra_action(self, request_id, product_id=None, quantity=None, **kw):
@@ -183,8 +179,9 @@ class SupportCustomerPortal(CustomerPortal):
             product = env["product.product"].sudo().browse(product_id).exists()
             if product not in self._get_extra_action_products(request_sudo):
                 raise InputError(env._("Choose an action of the catalogue."), "product_id")
-            quantity = parse_float(env, quantity, env._("Hours"), minimum=0, maximum=MAX_LINE_HOURS,
-                                   min_exclusive=True, field="quantity")
+            quantity = parse_float(
+                env, quantity, env._("Hours"), minimum=0, maximum=MAX_LINE_HOURS, min_exclusive=True, field="quantity"
+            )
         except InputError as exc:
             return self._render_assigned_request(request_sudo, exc.message, form)
         # The same proposal posted twice (a double click, a reload) is one proposal: the
@@ -193,10 +190,12 @@ class SupportCustomerPortal(CustomerPortal):
             request_sudo.lock_for_update()
         except LockError:
             return self._render_assigned_request(
-                request_sudo, env._("This extra action is being proposed already."), form)
+                request_sudo, env._("This extra action is being proposed already."), form
+            )
         request_sudo.invalidate_recordset(["extra_ids"])
         if request_sudo.extra_ids.filtered(
-            lambda e: e.state == "proposed" and e.product_id == product
+            lambda e: e.state == "proposed"
+            and e.product_id == product
             and float_compare(e.quantity, quantity, precision_digits=2) == 0
         ):
             return request.redirect(f"/my/partner/requests/{request_sudo.id}")

@@ -45,22 +45,27 @@ class SupportProductionPortal(SupportA1Portal):
             )
         return values
 
-    @http.route(["/my/production-orders", "/my/production-orders/page/<int:page>"], type="http", auth="user", website=True)
+    @http.route(
+        ["/my/production-orders", "/my/production-orders/page/<int:page>"], type="http", auth="user", website=True
+    )
     def portal_my_production_orders(self, page=1, **kw):
         # The record rules give customers their company's orders and firm managers their firm's.
         Order = request.env["support.production.order"]
         domain = [("state", "!=", "cancelled")]
-        pager = portal_pager(url="/my/production-orders", total=Order.search_count(domain), page=page,
-                             step=self._items_per_page)
+        pager = portal_pager(
+            url="/my/production-orders", total=Order.search_count(domain), page=page, step=self._items_per_page
+        )
         orders = Order.search(domain, limit=self._items_per_page, offset=pager["offset"])
         request.session["my_production_orders_history"] = orders.ids[:100]
         values = self._prepare_portal_layout_values()
-        values.update({
-            "orders": orders,
-            "page_name": "support_production",
-            "pager": pager,
-            "default_url": "/my/production-orders",
-        })
+        values.update(
+            {
+                "orders": orders,
+                "page_name": "support_production",
+                "pager": pager,
+                "default_url": "/my/production-orders",
+            }
+        )
         return request.render("certified_support.portal_my_production_orders", values)
 
     def _production_can_edit(self, order_sudo, access_token=None):
@@ -83,7 +88,8 @@ class SupportProductionPortal(SupportA1Portal):
 
     def _production_render(self, order_sudo, access_token, form=None, errors=None, message=None):
         values = self._get_page_view_values(
-            order_sudo, access_token,
+            order_sudo,
+            access_token,
             {
                 "order": order_sudo,
                 "page_name": "support_production",
@@ -93,15 +99,20 @@ class SupportProductionPortal(SupportA1Portal):
                 "errors": errors or [],
                 "message": message,
                 "priorities": dict(order_sudo._fields["priority"]._description_selection(request.env)),
-                "attachments": request.env["ir.attachment"].sudo().search(  # the order's files, after the access check above
-                    [("res_model", "=", order_sudo._name), ("res_id", "=", order_sudo.id)], order="id"),
+                "attachments": request.env["ir.attachment"]
+                .sudo()
+                .search(  # the order's files, after the access check above
+                    [("res_model", "=", order_sudo._name), ("res_id", "=", order_sudo.id)], order="id"
+                ),
             },
-            "my_production_orders_history", False,
+            "my_production_orders_history",
+            False,
         )
         return request.render("certified_support.portal_my_production_order", values)
 
-    @http.route(["/my/production-orders/<int:order_id>"], type="http", auth="public", website=True,
-                methods=["GET", "POST"])
+    @http.route(
+        ["/my/production-orders/<int:order_id>"], type="http", auth="public", website=True, methods=["GET", "POST"]
+    )
     def portal_my_production_order(self, order_id, access_token=None, message=None, **post):
         try:
             order_sudo = self._document_check_access("support.production.order", order_id, access_token=access_token)
@@ -111,36 +122,58 @@ class SupportProductionPortal(SupportA1Portal):
             return self._production_render(order_sudo, access_token, message=message)
         if not self._production_can_edit(order_sudo, access_token):
             return self._production_render(
-                order_sudo, access_token,
-                errors=[request.env._("This production order cannot be changed any more.")])
+                order_sudo, access_token, errors=[request.env._("This production order cannot be changed any more.")]
+            )
         form, errors, vals = self._production_parse(post)
         contents = self._production_uploads(errors)
         submit = bool(post.get("submit"))
         if submit and not (vals["title"] and vals["requested_change"]):
-            errors.append(request.env._("Give the order a title and describe the requested change before submitting it."))
+            errors.append(
+                request.env._("Give the order a title and describe the requested change before submitting it.")
+            )
         if errors:
             return self._production_render(order_sudo, access_token, form=form, errors=errors)
         try:
             order_sudo.lock_for_update()  # against a double submit
         except LockError:
-            return self._production_render(order_sudo, access_token, form=form,
-                                           errors=[request.env._("This production order is being saved already.")])
+            return self._production_render(
+                order_sudo,
+                access_token,
+                form=form,
+                errors=[request.env._("This production order is being saved already.")],
+            )
         order_sudo.invalidate_recordset(["state"])
         if order_sudo.state not in EDITABLE_STATES:
-            return self._production_render(order_sudo, access_token, form=form,
-                                           errors=[request.env._("This production order cannot be changed any more.")])
+            return self._production_render(
+                order_sudo,
+                access_token,
+                form=form,
+                errors=[request.env._("This production order cannot be changed any more.")],
+            )
         # Checked above: the customer may change this order in draft or clarification; only the
         # specification's whitelisted fields are written, and the files are linked to it.
         order_sudo.write(vals)
         if contents:
-            attachments = request.env["ir.attachment"].sudo().create([  # portal users cannot create attachments; checked above
-                {"name": name, "raw": data, "res_model": order_sudo._name, "res_id": order_sudo.id,
-                 "mimetype": mimetype}  # the type of the content, never the name's or the browser's
-                for name, data, mimetype in contents
-            ])
+            attachments = (
+                request.env["ir.attachment"]
+                .sudo()
+                .create(
+                    [  # portal users cannot create attachments; checked above
+                        {
+                            "name": name,
+                            "raw": data,
+                            "res_model": order_sudo._name,
+                            "res_id": order_sudo.id,
+                            "mimetype": mimetype,
+                        }  # the type of the content, never the name's or the browser's
+                        for name, data, mimetype in contents
+                    ]
+                )
+            )
             order_sudo.message_post(
                 body=request.env._("Attachments added by %s.", request.env.user.partner_id.name),
-                attachment_ids=attachments.ids, subtype_xmlid="mail.mt_note",
+                attachment_ids=attachments.ids,
+                subtype_xmlid="mail.mt_note",
             )
         if submit:
             try:
@@ -150,8 +183,9 @@ class SupportProductionPortal(SupportA1Portal):
         query = "&message=%s" % ("submitted" if submit else "saved")
         return request.redirect(order_sudo.get_portal_url(query_string=query))
 
-    @http.route(["/my/production-orders/<int:order_id>/accept-amount"], type="http", auth="user", website=True,
-                methods=["POST"])
+    @http.route(
+        ["/my/production-orders/<int:order_id>/accept-amount"], type="http", auth="user", website=True, methods=["POST"]
+    )
     def portal_production_accept_amount(self, order_id, **post):
         """The customer accepts the agreed amount before production starts (a token link is
         not enough: only the customer's own users accept, see ``_can_accept_amount``)."""
@@ -162,12 +196,16 @@ class SupportProductionPortal(SupportA1Portal):
         user = request.env.user
         if not order_sudo._can_accept_amount(user):
             return self._production_render(
-                order_sudo, None, errors=[request.env._("The agreed amount of this production order cannot be accepted now.")])
+                order_sudo,
+                None,
+                errors=[request.env._("The agreed amount of this production order cannot be accepted now.")],
+            )
         try:
             # Checked above: the user is one of the order's customer's, the order waits for this
             # acceptance; the evidence records who, when and from where (read-only afterwards).
             order_sudo.with_user(user).sudo()._accept_agreed_amount(
-                user.partner_id, ip_address=request.httprequest.remote_addr)
+                user.partner_id, ip_address=request.httprequest.remote_addr
+            )
         except UserError as exc:
             return self._production_render(order_sudo, None, errors=[str(exc)])
         return request.redirect(order_sudo.get_portal_url(query_string="&message=amount_accepted"))
@@ -221,8 +259,10 @@ class SupportProductionPortal(SupportA1Portal):
                 for name, label in texts.items()
             },
             "priority": parse(parse_choice, "priority", _("Priority"), PRIORITIES) or "0",
-            "deadline_wish": parse(parse_date, "deadline_wish", _("Wished deadline"),
-                                   minimum=fields.Date.context_today(env.user)) or False,
+            "deadline_wish": parse(
+                parse_date, "deadline_wish", _("Wished deadline"), minimum=fields.Date.context_today(env.user)
+            )
+            or False,
         }
         return form, errors, vals
 
@@ -239,11 +279,20 @@ class SupportProductionPortal(SupportA1Portal):
         if self._is_firm_manager() and getattr(response, "qcontext", None) is not None:
             firm = request.env.user.commercial_partner_id
             # The record rules give a firm manager the recommendations of the firm's A1 Forms.
-            response.qcontext["hardware_recommendations"] = request.env["support.a1.recommendation"].search(
-                [("a1_form_id.firm_id", "=", firm.id), ("a1_form_id.state", "=", "signed"),
-                 ("kind", "=", "hardware"), ("accepted", "=", "yes")],
-                order="id desc", limit=self._items_per_page,
-            ).sudo()  # to show the customers' names
+            response.qcontext["hardware_recommendations"] = (
+                request.env["support.a1.recommendation"]
+                .search(
+                    [
+                        ("a1_form_id.firm_id", "=", firm.id),
+                        ("a1_form_id.state", "=", "signed"),
+                        ("kind", "=", "hardware"),
+                        ("accepted", "=", "yes"),
+                    ],
+                    order="id desc",
+                    limit=self._items_per_page,
+                )
+                .sudo()
+            )  # to show the customers' names
         return response
 
     def _a1_can_record_invoice(self, a1_sudo):
@@ -257,8 +306,9 @@ class SupportProductionPortal(SupportA1Portal):
 
     @http.route(["/my/a1/<int:a1_id>"], type="http", auth="public", website=True)
     def portal_my_a1_form(self, a1_id, access_token=None, report_type=None, download=False, message=None, **kw):
-        response = super().portal_my_a1_form(a1_id, access_token=access_token, report_type=report_type,
-                                             download=download, message=message, **kw)
+        response = super().portal_my_a1_form(
+            a1_id, access_token=access_token, report_type=report_type, download=download, message=message, **kw
+        )
         qcontext = getattr(response, "qcontext", None)
         if qcontext is not None and qcontext.get("a1"):
             qcontext["can_record_invoice"] = self._a1_can_record_invoice(qcontext["a1"])
@@ -285,18 +335,36 @@ class SupportProductionPortal(SupportA1Portal):
             errors.append(_("You cannot record an invoice for this A1 Form."))
         ref = date = amount = mark = None
         try:
-            ref = parse_text(env, values["ref"], _("Invoice number"), max_length=INVOICE_REF_MAX_LENGTH,
-                             required=True, field="external_invoice_ref")
+            ref = parse_text(
+                env,
+                values["ref"],
+                _("Invoice number"),
+                max_length=INVOICE_REF_MAX_LENGTH,
+                required=True,
+                field="external_invoice_ref",
+            )
         except InputError as exc:
             errors.append(exc.message)
         try:
-            date = parse_date(env, values["date"], _("Invoice date"), required=True,
-                              maximum=fields.Date.context_today(env.user), field="external_invoice_date")
+            date = parse_date(
+                env,
+                values["date"],
+                _("Invoice date"),
+                required=True,
+                maximum=fields.Date.context_today(env.user),
+                field="external_invoice_date",
+            )
         except InputError as exc:
             errors.append(exc.message)
         try:
-            amount = parse_float(env, values["amount"], _("Invoice amount"), minimum=0, maximum=MAX_AMOUNT,
-                                 field="external_invoice_amount")
+            amount = parse_float(
+                env,
+                values["amount"],
+                _("Invoice amount"),
+                minimum=0,
+                maximum=MAX_AMOUNT,
+                field="external_invoice_amount",
+            )
         except InputError as exc:
             errors.append(exc.message)
         try:

@@ -48,8 +48,11 @@ class SupportRatingPortal(SupportCustomerPortal):
         return response
 
     @http.route(
-        ["/my/partner/requests/<int:request_id>/rating_reminder"], type="http", auth="user",
-        website=True, methods=["POST"],
+        ["/my/partner/requests/<int:request_id>/rating_reminder"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
     )
     def portal_send_rating_reminder(self, request_id, **kw):
         request_sudo = self._get_assigned_request(request_id)
@@ -95,28 +98,40 @@ class SupportRatingLink(Rating):
         env = request.env
         rating, _record_sudo = self._get_rating_and_record(token)
         try:
-            rate = int(parse_choice(env, str(rate), env._("Rating"), [str(value) for value in RATING_VALUES],
-                                    field="rate"))
+            rate = int(
+                parse_choice(env, str(rate), env._("Rating"), [str(value) for value in RATING_VALUES], field="rate")
+            )
         except InputError as exc:
             raise BadRequest(exc.message) from None  # not a value the page offers
         try:
-            kwargs["feedback"] = parse_text(env, kwargs.get("feedback"), env._("Feedback"),
-                                            max_length=LONG_TEXT_MAX_LENGTH, multiline=True, field="feedback")
+            kwargs["feedback"] = parse_text(
+                env,
+                kwargs.get("feedback"),
+                env._("Feedback"),
+                max_length=LONG_TEXT_MAX_LENGTH,
+                multiline=True,
+                field="feedback",
+            )
         except InputError as exc:
             # The rating page again, with the message and the typed feedback.
             lang = rating.partner_id.lang or get_lang(env).code
-            return request.env["ir.ui.view"].with_context(lang=lang)._render_template(
-                "rating.rating_external_page_submit", {
-                    "rating": rating,
-                    "token": token,
-                    "rate_names": {
-                        RATING_HAPPY_VALUE: env._("Happy"),
-                        RATING_NEUTRAL_VALUE: env._("Neutral"),
-                        RATING_UNHAPPY_VALUE: env._("Unhappy"),
+            return (
+                request.env["ir.ui.view"]
+                .with_context(lang=lang)
+                ._render_template(
+                    "rating.rating_external_page_submit",
+                    {
+                        "rating": rating,
+                        "token": token,
+                        "rate_names": {
+                            RATING_HAPPY_VALUE: env._("Happy"),
+                            RATING_NEUTRAL_VALUE: env._("Neutral"),
+                            RATING_UNHAPPY_VALUE: env._("Unhappy"),
+                        },
+                        "rate": rate,
+                        "support_error": exc.message,
+                        "support_feedback": kwargs.get("feedback") if isinstance(kwargs.get("feedback"), str) else "",
                     },
-                    "rate": rate,
-                    "support_error": exc.message,
-                    "support_feedback": kwargs.get("feedback") if isinstance(kwargs.get("feedback"), str) else "",
-                },
+                )
             )
         return super().action_submit_rating(token, rate=rate, **kwargs)

@@ -72,9 +72,7 @@ class SupportRequestPortal(CustomerPortal):
         if "support_request_count" in counters:
             Request = request.env["support.request"]
             values["support_request_count"] = (
-                Request.search_count(self._prepare_support_requests_domain())
-                if Request.has_access("read")
-                else 0
+                Request.search_count(self._prepare_support_requests_domain()) if Request.has_access("read") else 0
             )
         return values
 
@@ -82,9 +80,7 @@ class SupportRequestPortal(CustomerPortal):
     # List and page of a request
     # ------------------------------------------------------------------
 
-    @http.route(
-        ["/my/support", "/my/support/page/<int:page>"], type="http", auth="user", website=True
-    )
+    @http.route(["/my/support", "/my/support/page/<int:page>"], type="http", auth="user", website=True)
     def portal_my_support_requests(self, page=1, sortby=None, filterby=None, **kw):
         # Searched as the customer: the record rules and the domain keep other customers out.
         Request = request.env["support.request"]
@@ -183,7 +179,10 @@ class SupportRequestPortal(CustomerPortal):
 
     @http.route(
         ["/my/support/<int:request_id>/extra/<int:extra_id>/accept"],
-        type="http", auth="user", methods=["POST"], website=True,
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
     )
     def portal_support_extra_accept(self, request_id, extra_id, access_token=None, **kw):
         request_sudo, extra_sudo, response = self._get_proposed_extra(request_id, extra_id, access_token)
@@ -196,7 +195,10 @@ class SupportRequestPortal(CustomerPortal):
 
     @http.route(
         ["/my/support/<int:request_id>/extra/<int:extra_id>/decline"],
-        type="http", auth="user", methods=["POST"], website=True,
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
     )
     def portal_support_extra_decline(self, request_id, extra_id, access_token=None, **kw):
         request_sudo, extra_sudo, response = self._get_proposed_extra(request_id, extra_id, access_token)
@@ -258,7 +260,8 @@ class SupportRequestPortal(CustomerPortal):
             fault_id = parse_id(env, post.get("fault_id"), env._("Fault"), field="fault_id")
         except InputError as exc:
             errors["fault_id"] = (
-                env._("Choose the reason for your request.") if exc.code == "required"
+                env._("Choose the reason for your request.")
+                if exc.code == "required"
                 else env._("This fault is not in the catalogue any more: choose another one.")
             )
         else:
@@ -268,8 +271,14 @@ class SupportRequestPortal(CustomerPortal):
 
         description = ""
         try:
-            description = parse_text(env, post.get("description"), env._("Description"),
-                                     max_length=DESCRIPTION_MAX_LENGTH, multiline=True, field="description")
+            description = parse_text(
+                env,
+                post.get("description"),
+                env._("Description"),
+                max_length=DESCRIPTION_MAX_LENGTH,
+                multiline=True,
+                field="description",
+            )
         except InputError as exc:
             errors["description"] = exc.message
         if not description and "description" not in errors:
@@ -294,7 +303,8 @@ class SupportRequestPortal(CustomerPortal):
             else:
                 dates[name] = day
         if (
-            dates["desired_date_from"] and dates["desired_date_to"]
+            dates["desired_date_from"]
+            and dates["desired_date_to"]
             and dates["desired_date_from"] > dates["desired_date_to"]
             and "desired_date_to" not in errors
         ):
@@ -318,8 +328,9 @@ class SupportRequestPortal(CustomerPortal):
 
         installation = env["support.installation"]
         try:
-            installation_id = parse_id(env, post.get("installation_id"), env._("Installation"), required=False,
-                                       field="installation_id")
+            installation_id = parse_id(
+                env, post.get("installation_id"), env._("Installation"), required=False, field="installation_id"
+            )
         except InputError:
             installation_id = 0
         if installation_id is not None:
@@ -329,8 +340,9 @@ class SupportRequestPortal(CustomerPortal):
 
         if fault and "fault_id" not in errors:
             try:
-                amount = parse_float(env, post.get("amount_total"), env._("Amount"), minimum=0,
-                                     maximum=1e12, field="amount_total")
+                amount = parse_float(
+                    env, post.get("amount_total"), env._("Amount"), minimum=0, maximum=1e12, field="amount_total"
+                )
             except InputError:
                 amount = None
             if amount is None or fault.currency_id.compare_amounts(amount, fault.amount_total) != 0:
@@ -373,7 +385,9 @@ class SupportRequestPortal(CustomerPortal):
                 return request.redirect(existing.access_url)
         vals, errors = self._parse_support_request_form(post)
         if not token:
-            errors["submission_token"] = request.env._("This form was out of date: please check it and submit it again.")
+            errors["submission_token"] = request.env._(
+                "This form was out of date: please check it and submit it again."
+            )
         if errors:
             return request.render(
                 "certified_support.portal_support_request_new",
@@ -409,8 +423,6 @@ class SupportRequestPortal(CustomerPortal):
         company = self._support_company()
         # sudo: a portal customer opens (or reuses) their own company's ESTES activation
         # opportunity; nothing is taken from the form but the click itself.
-        lead = request.env["crm.lead"].sudo()._support_estes_activation_lead(
-            customer, customer.user_id, company
-        )
+        lead = request.env["crm.lead"].sudo()._support_estes_activation_lead(customer, customer.user_id, company)
         lead._support_ask_to_call(request.env.user.partner_id)
         return request.redirect("/my/support/new?estes_call=1")

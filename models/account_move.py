@@ -18,17 +18,30 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     a1_form_id = fields.Many2one(
-        "support.a1.form", string="A1 Form", readonly=True, copy=False, index="btree_not_null",
-        ondelete="restrict", help="The signed A1 Form this invoice was issued from.",
+        "support.a1.form",
+        string="A1 Form",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The signed A1 Form this invoice was issued from.",
     )
     production_order_id = fields.Many2one(
-        "support.production.order", string="Production order", readonly=True, copy=False,
-        index="btree_not_null", ondelete="restrict",
+        "support.production.order",
+        string="Production order",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
         help="The production or support order (ΠΠΥ) this invoice was issued from.",
     )
     support_contract_id = fields.Many2one(
-        "support.contract", string="ESTES contract", copy=False, index="btree_not_null",
-        ondelete="restrict", check_company=True,
+        "support.contract",
+        string="ESTES contract",
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        check_company=True,
         domain="[('partner_id', '=', commercial_partner_id), ('state', 'in', ('draft', 'active', 'expired'))]",
         groups="certified_support.group_support_user,certified_support.group_support_accountant",
         help="The ESTES support contract whose annual fee this invoice bills. Link the invoice you "
@@ -59,11 +72,13 @@ class AccountMove(models.Model):
             if move.move_type not in ("out_invoice", "out_refund"):
                 raise ValidationError(self.env._("Only a customer invoice bills the fee of an ESTES contract."))
             if move.commercial_partner_id != move.support_contract_id.partner_id:
-                raise ValidationError(self.env._(
-                    "The invoice of %(contract)s must be made out to its customer %(customer)s.",
-                    contract=move.support_contract_id.name,
-                    customer=move.support_contract_id.partner_id.display_name,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "The invoice of %(contract)s must be made out to its customer %(customer)s.",
+                        contract=move.support_contract_id.name,
+                        customer=move.support_contract_id.partner_id.display_name,
+                    )
+                )
 
     def _support_live_fee_invoices(self):
         """The customer invoices of ESTES fees that count: not cancelled."""
@@ -88,12 +103,16 @@ class AccountMove(models.Model):
                 raise UserError(self.env._("%s is invoiced by another invoice already.", move.production_order_id.name))
         # The invoice of a corrected A1 Form (and its credit note) stays cancelled or reversed:
         # the correction is invoiced instead.
-        corrected = self.sudo().a1_form_id.filtered(lambda f: f.state == "corrected")  # the form's state, for any accountant
+        corrected = self.sudo().a1_form_id.filtered(
+            lambda f: f.state == "corrected"
+        )  # the form's state, for any accountant
         if corrected:
-            raise UserError(self.env._(
-                "%(forms)s was corrected: its invoice stays cancelled or reversed, invoice the correction instead.",
-                forms=", ".join(corrected.mapped("name")),
-            ))
+            raise UserError(
+                self.env._(
+                    "%(forms)s was corrected: its invoice stays cancelled or reversed, invoice the correction instead.",
+                    forms=", ".join(corrected.mapped("name")),
+                )
+            )
         result = super().button_draft()
         self.production_order_id.filtered(lambda o: o.state == "accepted").write({"state": "invoiced"})
         return result
@@ -109,7 +128,8 @@ class AccountMove(models.Model):
     @api.model
     def _support_sale_journal(self, company):
         journal = self.env["account.journal"].search(
-            [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "sale")], limit=1,
+            [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "sale")],
+            limit=1,
         )
         if not journal:
             raise UserError(self.env._("%s has no sales journal to invoice in.", company.name))

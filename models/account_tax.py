@@ -13,12 +13,17 @@ class AccountTax(models.Model):
     def _support_goods_taxes(self):
         """Those of these taxes that are for goods only: Odoo's scope "Goods", or one of
         l10n_gr's goods taxes (xml ids ``l10n_gr_tax_*_G*``, whose scope the chart leaves empty)."""
-        data = self.env["ir.model.data"].sudo().search_read(  # which chart record a tax is, any company
-            [("model", "=", "account.tax"), ("module", "=", "account"), ("res_id", "in", self.ids)],
-            ["name", "res_id"],
+        data = (
+            self.env["ir.model.data"]
+            .sudo()
+            .search_read(  # which chart record a tax is, any company
+                [("model", "=", "account.tax"), ("module", "=", "account"), ("res_id", "in", self.ids)],
+                ["name", "res_id"],
+            )
         )
         gr_goods = {
-            row["res_id"] for row in data
+            row["res_id"]
+            for row in data
             if "_l10n_gr_tax_" in row["name"] and ("_G_" in row["name"] or row["name"].endswith("_G"))
         }
         return self.filtered(lambda tax: tax.tax_scope == "consu" or tax.id in gr_goods)
@@ -29,23 +34,38 @@ class AccountTax(models.Model):
         the product's own sales tax of that company when it is not a goods tax, else the
         chart's 24% services VAT (l10n_gr), else the company's sales tax for services.
         Never a goods tax; one tax (myDATA accepts one VAT per line)."""
-        taxes = product.sudo().taxes_id._filter_taxes_by_company(company) if product else self.browse()  # the product's taxes of every company, as account reads them
+        taxes = (
+            product.sudo().taxes_id._filter_taxes_by_company(company) if product else self.browse()
+        )  # the product's taxes of every company, as account reads them
         taxes = taxes.filtered(lambda tax: tax.type_tax_use == "sale" and tax.active)
         taxes -= taxes._support_goods_taxes()
         if taxes:
             return self.browse(taxes[:1].id)
         tax = self.browse()
         if company.chart_template == "gr":
-            tax = self.env["account.chart.template"].with_company(company).ref(GR_SERVICE_SALE_TAX, raise_if_not_found=False)
+            tax = (
+                self.env["account.chart.template"]
+                .with_company(company)
+                .ref(GR_SERVICE_SALE_TAX, raise_if_not_found=False)
+            )
         if not tax:
-            tax = self.sudo().search([  # the company's taxes, whatever companies the user works in now
-                *self._check_company_domain(company),
-                ("type_tax_use", "=", "sale"), ("tax_scope", "=", "service"), ("amount_type", "=", "percent"),
-            ], order="sequence, amount desc, id", limit=1)
+            tax = self.sudo().search(
+                [  # the company's taxes, whatever companies the user works in now
+                    *self._check_company_domain(company),
+                    ("type_tax_use", "=", "sale"),
+                    ("tax_scope", "=", "service"),
+                    ("amount_type", "=", "percent"),
+                ],
+                order="sequence, amount desc, id",
+                limit=1,
+            )
         if not tax or not tax.active:
-            raise UserError(self.env._(
-                "%(company)s has no sales VAT for services to invoice %(product)s with: add one "
-                "(Accounting > Configuration > Taxes, scope Services) or set it on the product.",
-                company=company.name, product=product.display_name if product else self.env._("this service"),
-            ))
+            raise UserError(
+                self.env._(
+                    "%(company)s has no sales VAT for services to invoice %(product)s with: add one "
+                    "(Accounting > Configuration > Taxes, scope Services) or set it on the product.",
+                    company=company.name,
+                    product=product.display_name if product else self.env._("this service"),
+                )
+            )
         return self.browse(tax.id)

@@ -82,6 +82,9 @@ class CrmLead(models.Model):
                 lead.activity_schedule(
                     "mail.mail_activity_data_call",
                     user_id=(lead.user_id or self.env.ref("base.user_admin")).id,
-                    note=self.env._("Call %(contact)s (%(phone)s) about an ESTES support contract.",
-                                    contact=contact.display_name, phone=contact.phone or contact.commercial_partner_id.phone or "-"),
+                    note=self.env._(
+                        "Call %(contact)s (%(phone)s) about an ESTES support contract.",
+                        contact=contact.display_name,
+                        phone=contact.phone or contact.commercial_partner_id.phone or "-",
+                    ),
                 )

@@ -15,8 +15,8 @@ class EventEvent(models.Model):
         result = super().write(vals)
         if {"is_support_academy", "date_begin", "date_end", "active"} & set(vals):
             # Recompute every attendee's certification, whoever edits the session.
-            registrations = self.env["event.registration"].sudo().search(
-                [("event_id", "in", self.ids), ("state", "=", "done")]
+            registrations = (
+                self.env["event.registration"].sudo().search([("event_id", "in", self.ids), ("state", "=", "done")])
             )
             registrations.partner_id._support_update_certification()
         return result

@@ -11,7 +11,9 @@ class EventRegistration(models.Model):
         return registrations
 
     def write(self, vals):
-        attendees = self.partner_id if {"state", "partner_id", "event_id", "event_slot_id", "active"} & set(vals) else None
+        attendees = (
+            self.partner_id if {"state", "partner_id", "event_id", "event_slot_id", "active"} & set(vals) else None
+        )
         result = super().write(vals)
         if attendees is not None:
             (attendees | self.partner_id)._support_update_certification()
@@ -25,4 +27,6 @@ class EventRegistration(models.Model):
 
     def _support_update_attendees(self):
         """Attending an academy session counts towards the attendee's certification."""
-        self.filtered(lambda r: r.state == "done" and r.event_id.is_support_academy).partner_id._support_update_certification()
+        self.filtered(
+            lambda r: r.state == "done" and r.event_id.is_support_academy
+        ).partner_id._support_update_certification()

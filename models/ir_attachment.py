@@ -33,7 +33,8 @@ class IrAttachment(models.Model):
                 raw = vals.get("raw") or (vals.get("datas") and base64.b64decode(vals["datas"]))
                 self._support_check_portal_file(vals.get("res_model"), vals.get("res_field"), vals.get("name"), raw)
         form_ids = {
-            vals["res_id"] for vals in vals_list
+            vals["res_id"]
+            for vals in vals_list
             if vals.get("res_model") == A1_MODEL and vals.get("res_id") and vals.get("res_field")
         }
         self._support_check_forms_not_signed(form_ids)
@@ -47,15 +48,18 @@ class IrAttachment(models.Model):
             for attachment in self.sudo():  # the content and name of the user's own attachment
                 if vals.get("res_model", attachment.res_model) in PORTAL_FILE_TYPES:
                     self._support_check_portal_file(
-                        vals.get("res_model", attachment.res_model), vals.get("res_field", attachment.res_field),
-                        vals.get("name", attachment.name), new_raw or attachment.raw,
+                        vals.get("res_model", attachment.res_model),
+                        vals.get("res_field", attachment.res_field),
+                        vals.get("name", attachment.name),
+                        new_raw or attachment.raw,
                     )
         if set(vals) - HARMLESS_FIELDS:
             self._support_check_not_a1_evidence()
         if {"res_model", "res_id", "res_field"} & set(vals):
             # nor moved into a field of a signed form (where the next one would be taken for it)
             form_ids = {
-                vals.get("res_id", attachment.res_id) for attachment in self.sudo()  # where it goes, see above
+                vals.get("res_id", attachment.res_id)
+                for attachment in self.sudo()  # where it goes, see above
                 if vals.get("res_model", attachment.res_model) == A1_MODEL
                 and vals.get("res_field", attachment.res_field)
             }
@@ -85,7 +89,8 @@ class IrAttachment(models.Model):
         # Where each attachment belongs, whoever asks: the lock is the form's, not the user's.
         form_ids = {
             # sudo: the model and id an attachment belongs to, even one the user may not read
-            attachment.res_id for attachment in self.sudo()
+            attachment.res_id
+            for attachment in self.sudo()
             if attachment.res_model == A1_MODEL and attachment.res_id
         }
         self._support_check_forms_not_signed(form_ids)
@@ -95,12 +100,12 @@ class IrAttachment(models.Model):
         if not form_ids:
             return
         # The forms' state decides, whoever asks (the user may not even read the form).
-        signed = self.env[A1_MODEL].sudo().search(
-            [("id", "in", list(form_ids)), ("state", "in", LOCKED_STATES)]
-        )
+        signed = self.env[A1_MODEL].sudo().search([("id", "in", list(form_ids)), ("state", "in", LOCKED_STATES)])
         if signed:
-            raise UserError(self.env._(
-                "%s is signed by the customer: its signed document, its signature and its attachments are kept "
-                "as they are, and cannot be deleted or replaced.",
-                ", ".join(signed.mapped("name")),
-            ))
+            raise UserError(
+                self.env._(
+                    "%s is signed by the customer: its signed document, its signature and its attachments are kept "
+                    "as they are, and cannot be deleted or replaced.",
+                    ", ".join(signed.mapped("name")),
+                )
+            )

@@ -29,19 +29,21 @@ class IrSequence(models.Model):
                 [("code", "in", list(SUPPORT_SEQUENCES)), ("company_id", "in", companies.ids)]
             )
         }
-        return Sequence.create([
-            {
-                "name": name,
-                "code": code,
-                "prefix": prefix,
-                "padding": padding,
-                "use_date_range": True,
-                "company_id": company.id,
-            }
-            for company in companies
-            for code, (name, prefix, padding) in SUPPORT_SEQUENCES.items()
-            if (company.id, code) not in existing
-        ])
+        return Sequence.create(
+            [
+                {
+                    "name": name,
+                    "code": code,
+                    "prefix": prefix,
+                    "padding": padding,
+                    "use_date_range": True,
+                    "company_id": company.id,
+                }
+                for company in companies
+                for code, (name, prefix, padding) in SUPPORT_SEQUENCES.items()
+                if (company.id, code) not in existing
+            ]
+        )
 
     @api.model
     def _support_next(self, code, company):

@@ -13,7 +13,9 @@ class MailActivity(models.Model):
             lambda a: corrective_type and a.activity_type_id == corrective_type and a.res_model == "support.request"
         )
         if corrective and not (feedback or "").strip():
-            raise UserError(self.env._("Write what was done to correct the cause before marking the corrective action done."))
+            raise UserError(
+                self.env._("Write what was done to correct the cause before marking the corrective action done.")
+            )
         request_ids = corrective.mapped("res_id")
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if request_ids:

@@ -10,8 +10,10 @@ class RatingRating(models.Model):
     _inherit = "rating.rating"
 
     support_source = fields.Selection(
-        [("portal", "Portal or e-mail link"), ("phone", "Phone")], string="Rated through",
-        default="portal", readonly=True,
+        [("portal", "Portal or e-mail link"), ("phone", "Phone")],
+        string="Rated through",
+        default="portal",
+        readonly=True,
         help="Phone: the account manager recorded what the customer said on the phone.",
     )
     support_phone_contact_id = fields.Many2one("res.partner", string="Answered by", readonly=True)
@@ -61,7 +63,9 @@ class RatingRating(models.Model):
 
     def _support_rated_technicians(self):
         """The technicians rated through RV requests (their satisfaction score)."""
-        return self.sudo().filtered(lambda r: r.res_model == "support.request").rated_partner_id  # technicians whose score a rating changes
+        return (
+            self.sudo().filtered(lambda r: r.res_model == "support.request").rated_partner_id
+        )  # technicians whose score a rating changes
 
     def _support_update_rated_technicians(self):
         self.filtered("consumed")._support_rated_technicians()._support_update_certification()

@@ -8,11 +8,17 @@ class RatingRating(models.Model):
     _inherit = "rating.rating"
 
     support_firm_id = fields.Many2one(
-        "res.partner", string="Partner firm", related="rated_partner_id.commercial_partner_id",
-        store=True, index="btree_not_null",
+        "res.partner",
+        string="Partner firm",
+        related="rated_partner_id.commercial_partner_id",
+        store=True,
+        index="btree_not_null",
     )
     support_satisfaction = fields.Float(
-        string="Satisfaction (%)", compute="_compute_support_satisfaction", store=True, aggregator="avg",
+        string="Satisfaction (%)",
+        compute="_compute_support_satisfaction",
+        store=True,
+        aggregator="avg",
         help="100 for a happy customer (4 or 5 out of 5), 0 otherwise: its average is the share of happy customers.",
     )
 

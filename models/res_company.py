@@ -70,8 +70,10 @@ class ResCompany(models.Model):
     )
 
     @api.constrains(
-        "support_cert_min_installations", "support_cert_academy_months",
-        "support_cert_min_satisfaction", "support_cert_satisfaction_months",
+        "support_cert_min_installations",
+        "support_cert_academy_months",
+        "support_cert_min_satisfaction",
+        "support_cert_satisfaction_months",
     )
     def _check_support_cert_rules(self):
         for company in self:
@@ -103,8 +105,11 @@ class ResCompany(models.Model):
         result = super().write(vals)
         if any(before[company] != [company[name] for name in rules] for company in before):
             # New rules: every technician is checked again by the certification cron, now.
-            technicians = self.env["res.partner"].sudo().with_context(active_test=False).search(
-                [("support_certification_checked_on", "!=", False)]
+            technicians = (
+                self.env["res.partner"]
+                .sudo()
+                .with_context(active_test=False)
+                .search([("support_certification_checked_on", "!=", False)])
             )
             technicians.write({"support_certification_checked_on": False})
             self.env.ref("certified_support.ir_cron_support_certification")._trigger()

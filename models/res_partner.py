@@ -32,8 +32,7 @@ class ResPartner(models.Model):
     )
     is_support_technician = fields.Boolean(
         string="Technician",
-        help="A contact of a partner firm who supports customers and works in the "
-        "partner section of the portal.",
+        help="A contact of a partner firm who supports customers and works in the partner section of the portal.",
     )
     # The fields that read the addon's own records are limited to the support staff: a
     # salesperson or an invoicing user reads contacts without reaching contracts.
@@ -51,8 +50,7 @@ class ResPartner(models.Model):
         compute="_compute_support_has_active_contract",
         search="_search_support_has_active_contract",
         groups=SUPPORT_STAFF_GROUPS,
-        help="The customer (its commercial entity) holds an ESTES support contract "
-        "that is active today.",
+        help="The customer (its commercial entity) holds an ESTES support contract that is active today.",
     )
     support_installation_ids = fields.One2many(
         "support.installation", "partner_id", string="Installations", groups=SUPPORT_STAFF_GROUPS
@@ -127,9 +125,7 @@ class ResPartner(models.Model):
 
     def action_view_support_contracts(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "certified_support.support_contract_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("certified_support.support_contract_action")
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action

@@ -83,9 +83,7 @@ class ResPartner(models.Model):
         help="The conditions of certification that do not hold today.",
     )
     support_certified_since = fields.Date(string="Certified since", readonly=True, copy=False)
-    support_certification_checked_on = fields.Date(
-        string="Certification checked on", readonly=True, copy=False
-    )
+    support_certification_checked_on = fields.Date(string="Certification checked on", readonly=True, copy=False)
     support_proposal_state = fields.Selection(
         PROPOSAL_STATES,
         string="Certification proposal",
@@ -97,9 +95,7 @@ class ResPartner(models.Model):
         "approves or rejects the proposal.",
     )
     support_proposal_date = fields.Datetime(string="Proposed on", readonly=True, copy=False)
-    support_proposed_by_id = fields.Many2one(
-        "res.users", string="Proposed by", readonly=True, copy=False
-    )
+    support_proposed_by_id = fields.Many2one("res.users", string="Proposed by", readonly=True, copy=False)
     support_proposal_decision_date = fields.Datetime(string="Decided on", readonly=True, copy=False)
     support_proposal_decided_by_id = fields.Many2one(
         "res.users", string="Approved / rejected by", readonly=True, copy=False
@@ -158,10 +154,17 @@ class ResPartner(models.Model):
         companies = saved.filtered("is_company")
         technicians = (saved - companies).filtered("is_support_technician")
         firms = companies.filtered("support_firm_kind")
-        firm_technicians = self.search(
-            [("commercial_partner_id", "in", firms.ids), ("is_support_technician", "=", True),
-             ("is_company", "=", False)]
-        ) if firms else self.browse()
+        firm_technicians = (
+            self.search(
+                [
+                    ("commercial_partner_id", "in", firms.ids),
+                    ("is_support_technician", "=", True),
+                    ("is_company", "=", False),
+                ]
+            )
+            if firms
+            else self.browse()
+        )
         data = (technicians | firm_technicians)._support_certification_data(self.env.company)
         firm_data = self._support_firm_data(saved.commercial_partner_id)
         ratings_by_firm = defaultdict(lambda: [0, 0])
@@ -216,7 +219,9 @@ class ResPartner(models.Model):
             raise AccessError(self.env._("The certification status is computed; it cannot be edited."))
         if PROPOSAL_FIELDS & changed:
             raise AccessError(
-                self.env._("Certification proposals follow their workflow: the firm proposes, a support manager decides.")
+                self.env._(
+                    "Certification proposals follow their workflow: the firm proposes, a support manager decides."
+                )
             )
 
     def _support_changed_fields(self, vals, names):
@@ -296,9 +301,7 @@ class ResPartner(models.Model):
 
     def action_view_support_cooperation_contracts(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "certified_support.support_cooperation_contract_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("certified_support.support_cooperation_contract_action")
         action["domain"] = [("firm_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_firm_id": self.commercial_partner_id.id}
         return action
@@ -313,18 +316,18 @@ class ResPartner(models.Model):
         if not user.has_group("certified_support.group_support_firm_manager"):
             return self.env._("Only a firm manager can propose technicians.")
         for technician in self:
-            if not technician.is_support_technician or technician.commercial_partner_id != firm or technician.is_company:
+            if (
+                not technician.is_support_technician
+                or technician.commercial_partner_id != firm
+                or technician.is_company
+            ):
                 return self.env._("You can propose only the technicians of your own firm.")
             if technician.support_proposal_state in ("proposed", "approved"):
-                return self.env._(
-                    "%(technician)s is already proposed or approved.", technician=technician.name
-                )
+                return self.env._("%(technician)s is already proposed or approved.", technician=technician.name)
         if firm.support_firm_kind == "it_firm" and not self.env[
             "support.cooperation.contract"
         ]._get_firms_with_active_contract(firm):
-            return self.env._(
-                "An IT firm may propose technicians only while it holds an active cooperation contract."
-            )
+            return self.env._("An IT firm may propose technicians only while it holds an active cooperation contract.")
         return None
 
     def _support_propose_certification(self, user):
@@ -359,9 +362,7 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         # sudo: counts, whatever the reader may see; archived installations do not count
         Installation = self.env["support.installation"].sudo().with_context(active_test=True)
-        installations = dict(
-            Installation._read_group([("firm_id", "in", firms.ids)], ["firm_id"], ["__count"])
-        )
+        installations = dict(Installation._read_group([("firm_id", "in", firms.ids)], ["firm_id"], ["__count"]))
         contracts = self.env["support.cooperation.contract"]._get_firms_with_active_contract(firms, today)
         return {"installations": installations, "contracts": contracts}
 
@@ -472,9 +473,7 @@ class ResPartner(models.Model):
             elif code == "installations":
                 texts.append(env._("%(count)s of %(minimum)s active installations", **params))
             elif code == "academy":
-                texts.append(
-                    env._("no academy session attended since %(date)s", date=format_date(env, params["date"]))
-                )
+                texts.append(env._("no academy session attended since %(date)s", date=format_date(env, params["date"])))
             elif code == "satisfaction":
                 texts.append(
                     env._(
@@ -507,8 +506,10 @@ class ResPartner(models.Model):
         """Recompute and store the status of these partners (technicians, or partners that
         were certified), and tell the people concerned when a technician loses it."""
         # sudo: the status is the vendor's, whatever user's change triggered the update.
-        partners = self.sudo().with_context(active_test=False).filtered(
-            lambda p: p.is_support_technician or p.support_certified
+        partners = (
+            self.sudo()
+            .with_context(active_test=False)
+            .filtered(lambda p: p.is_support_technician or p.support_certified)
         )
         if not partners:
             return
@@ -532,9 +533,7 @@ class ResPartner(models.Model):
                 lang: "\n".join(partner.with_context(lang=lang)._support_render_reasons(reasons)) or False
                 for lang in langs
             }
-            current = {
-                lang: partner.with_context(lang=lang).support_certification_reasons or False for lang in langs
-            }
+            current = {lang: partner.with_context(lang=lang).support_certification_reasons or False for lang in langs}
             if texts != current:
                 values["support_certification_reasons"] = tuple(sorted(texts.items()))
             by_values[tuple(sorted(values.items()))] |= partner
@@ -561,7 +560,9 @@ class ResPartner(models.Model):
             [
                 ("commercial_partner_id", "in", firms.ids),
                 ("is_company", "=", False),
-                "|", ("is_support_technician", "=", True), ("support_certified", "=", True),
+                "|",
+                ("is_support_technician", "=", True),
+                ("support_certified", "=", True),
             ]
         )
         technicians._support_update_certification()
@@ -578,13 +579,18 @@ class ResPartner(models.Model):
         firm_managers = manager_group.sudo().all_user_ids.filtered(  # system notice, see above
             lambda u: u.partner_id.commercial_partner_id in self.commercial_partner_id
         )
-        scheduled = self.env["support.request"].sudo().search(  # system notice, see above
-            [("technician_id", "in", self.ids), ("state", "=", "scheduled")]
+        scheduled = (
+            self.env["support.request"]
+            .sudo()
+            .search(  # system notice, see above
+                [("technician_id", "in", self.ids), ("state", "=", "scheduled")]
+            )
         )
         for technician in self:
             recipients = (
                 firm_managers.filtered(
-                    lambda u, technician=technician: u.partner_id.commercial_partner_id == technician.commercial_partner_id
+                    lambda u, technician=technician: u.partner_id.commercial_partner_id
+                    == technician.commercial_partner_id
                 ).partner_id
                 | scheduled.filtered(lambda r, technician=technician: r.technician_id == technician).user_id.partner_id
             )

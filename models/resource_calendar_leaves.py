@@ -32,12 +32,14 @@ class ResourceCalendarLeaves(models.Model):
         if calendars is None:
             # sudo: the working calendars of every company, for the system cron
             calendars = self.env["resource.calendar"].sudo().search([("company_id", "!=", False)])
-        existing = Leaves.search([
-            ("resource_id", "=", False),
-            ("calendar_id", "in", [False, *calendars.ids]),
-            ("date_from", "<", datetime(max(years) + 1, 1, 2)),
-            ("date_to", ">", datetime(min(years) - 1, 12, 31)),
-        ])
+        existing = Leaves.search(
+            [
+                ("resource_id", "=", False),
+                ("calendar_id", "in", [False, *calendars.ids]),
+                ("date_from", "<", datetime(max(years) + 1, 1, 2)),
+                ("date_to", ">", datetime(min(years) - 1, 12, 31)),
+            ]
+        )
         tz = pytz.timezone(GREEK_TZ)  # Greek holidays are days in Greece, whatever the calendar's zone
         vals_list = []
         for calendar in calendars:
@@ -55,14 +57,16 @@ class ResourceCalendarLeaves(models.Model):
                     continue
                 start = tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc)
                 stop = tz.localize(datetime.combine(day, time(23, 59, 59))).astimezone(pytz.utc)
-                vals_list.append({
-                    "name": name,
-                    "calendar_id": calendar.id,
-                    "resource_id": False,
-                    "time_type": "leave",
-                    "date_from": start.replace(tzinfo=None),
-                    "date_to": stop.replace(tzinfo=None),
-                })
+                vals_list.append(
+                    {
+                        "name": name,
+                        "calendar_id": calendar.id,
+                        "resource_id": False,
+                        "time_type": "leave",
+                        "date_from": start.replace(tzinfo=None),
+                        "date_to": stop.replace(tzinfo=None),
+                    }
+                )
         return Leaves.create(vals_list)
 
     @api.model

@@ -24,15 +24,30 @@ LOCKED_STATES = ("signed", "corrected")
 MUTABLE_WHEN_SIGNED = {"access_token", "message_follower_ids", "activity_ids"}
 # The evidence of the customer's signature, written by _sign() only.
 SIGNATURE_FIELDS = {
-    "signature", "signed_by", "signed_on", "signed_ip", "signed_how", "signed_pdf_id", "signed_pdf_sha256",
+    "signature",
+    "signed_by",
+    "signed_on",
+    "signed_ip",
+    "signed_how",
+    "signed_pdf_id",
+    "signed_pdf_sha256",
 }
 # Computed by the system (support_a1_form_orders.py), never written.
 SYSTEM_FIELDS = {"invoice_status", "firm_company_id"}
 # The firm's own invoice (support_a1_form_orders.py), recorded once on a signed form.
-EXTERNAL_INVOICE_FIELDS = {"external_invoice_ref", "external_invoice_date", "external_invoice_amount", "external_invoice_mark"}
+EXTERNAL_INVOICE_FIELDS = {
+    "external_invoice_ref",
+    "external_invoice_date",
+    "external_invoice_amount",
+    "external_invoice_mark",
+}
 # The state changes write() accepts; each action checks its own conditions first.
 TRANSITIONS = {
-    ("draft", "filed"), ("draft", "cancelled"), ("filed", "cancelled"), ("filed", "signed"), ("signed", "corrected"),
+    ("draft", "filed"),
+    ("draft", "cancelled"),
+    ("filed", "cancelled"),
+    ("filed", "signed"),
+    ("signed", "corrected"),
 }
 
 
@@ -45,61 +60,96 @@ class SupportA1Form(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
-    name = fields.Char(
-        string="Number", required=True, readonly=True, copy=False, default="/", index="trigram"
-    )
+    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index="trigram")
     request_id = fields.Many2one(
-        "support.request", string="Request", required=True, index=True, ondelete="restrict",
-        tracking=True, domain="[('technician_id', '!=', False)]",
+        "support.request",
+        string="Request",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+        domain="[('technician_id', '!=', False)]",
     )
     company_id = fields.Many2one(
         related="request_id.company_id", store=True, index=True, precompute=True, readonly=True
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
-        related="request_id.partner_id", store=True, index=True, precompute=True, string="Customer",
+        related="request_id.partner_id",
+        store=True,
+        index=True,
+        precompute=True,
+        string="Customer",
         readonly=True,
     )
     contact_id = fields.Many2one(related="request_id.contact_id", string="Contact person")
     technician_id = fields.Many2one(
-        related="request_id.technician_id", store=True, index="btree_not_null", precompute=True,
-        string="Technician", readonly=True,
+        related="request_id.technician_id",
+        store=True,
+        index="btree_not_null",
+        precompute=True,
+        string="Technician",
+        readonly=True,
     )
     firm_id = fields.Many2one(
-        related="request_id.firm_id", store=True, index="btree_not_null", precompute=True,
-        string="Partner firm", readonly=True,
+        related="request_id.firm_id",
+        store=True,
+        index="btree_not_null",
+        precompute=True,
+        string="Partner firm",
+        readonly=True,
     )
     date_start = fields.Datetime(string="Start", tracking=True, help="When the meeting started.")
     date_end = fields.Datetime(string="End", tracking=True, help="When the meeting ended.")
     duration = fields.Float(
-        compute="_compute_duration", store=True,
+        compute="_compute_duration",
+        store=True,
         help="Hours between the start and the end of the meeting.",
     )
     line_ids = fields.One2many(
-        "support.a1.form.line", "a1_form_id", string="Services given", copy=True,
+        "support.a1.form.line",
+        "a1_form_id",
+        string="Services given",
+        copy=True,
     )
     note = fields.Html(string="Notes")
     recommendation_ids = fields.One2many(
-        "support.a1.recommendation", "a1_form_id", string="Recommendations", copy=True,
+        "support.a1.recommendation",
+        "a1_form_id",
+        string="Recommendations",
+        copy=True,
     )
     amount_untaxed = fields.Monetary(string="Untaxed Amount", compute="_compute_amounts", store=True)
     amount_tax = fields.Monetary(string="VAT", compute="_compute_amounts", store=True)
     amount_total = fields.Monetary(string="Total", compute="_compute_amounts", store=True)
     state = fields.Selection(
         [
-            ("draft", "Draft"), ("filed", "Filed"), ("signed", "Signed"), ("corrected", "Corrected"),
+            ("draft", "Draft"),
+            ("filed", "Filed"),
+            ("signed", "Signed"),
+            ("corrected", "Corrected"),
             ("cancelled", "Cancelled"),
         ],
-        default="draft", required=True, readonly=True, copy=False, index=True, tracking=True,
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
         help="Corrected: a correction signed by the customer replaces this A1 Form, which is kept as it was signed.",
     )
     correction_of_id = fields.Many2one(
-        "support.a1.form", string="Corrects", readonly=True, copy=False, index="btree_not_null",
+        "support.a1.form",
+        string="Corrects",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
         help="The signed A1 Form this one corrects: it becomes Corrected when the customer signs this one.",
     )
     correction_ids = fields.One2many("support.a1.form", "correction_of_id", string="Corrections", readonly=True)
     has_pending_correction = fields.Boolean(
-        string="Correction in progress", compute="_compute_has_pending_correction",
+        string="Correction in progress",
+        compute="_compute_has_pending_correction",
         help="A correction of this signed A1 Form is drafted or waiting for the customer's signature: once "
         "signed, it replaces this form (and its invoice).",
     )
@@ -110,12 +160,16 @@ class SupportA1Form(models.Model):
     signed_on = fields.Datetime(string="Signed on", readonly=True, copy=False)
     signed_ip = fields.Char(string="Signed from IP", readonly=True, copy=False)
     signed_how = fields.Selection(
-        [("portal", "Online in the portal"), ("scan", "Signed scan")], string="Signed how",
-        readonly=True, copy=False,
+        [("portal", "Online in the portal"), ("scan", "Signed scan")],
+        string="Signed how",
+        readonly=True,
+        copy=False,
     )
     signed_pdf_id = fields.Many2one("ir.attachment", string="Signed PDF", readonly=True, copy=False)
     signed_pdf_sha256 = fields.Char(
-        string="SHA-256 of the signed PDF", readonly=True, copy=False,
+        string="SHA-256 of the signed PDF",
+        readonly=True,
+        copy=False,
         help="Proves that the stored signed PDF is the one the customer signed.",
     )
 
@@ -158,13 +212,17 @@ class SupportA1Form(models.Model):
         for form in self:
             if form.date_start and form.date_end and form.date_end <= form.date_start:
                 raise ValidationError(self.env._("The meeting must end after it starts."))
-            if form.date_start and form.date_end and (
-                (form.date_end - form.date_start).total_seconds() > MAX_MEETING_HOURS * 3600
+            if (
+                form.date_start
+                and form.date_end
+                and ((form.date_end - form.date_start).total_seconds() > MAX_MEETING_HOURS * 3600)
             ):
-                raise ValidationError(self.env._(
-                    "A meeting lasts %(hours)s hours at most: check when it started and ended.",
-                    hours=MAX_MEETING_HOURS,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "A meeting lasts %(hours)s hours at most: check when it started and ended.",
+                        hours=MAX_MEETING_HOURS,
+                    )
+                )
 
     @api.constrains("signature")
     def _check_signature(self):
@@ -178,10 +236,12 @@ class SupportA1Form(models.Model):
         integrity = self._check_signature_integrity()
         for form in self.filtered(lambda f: f.state in LOCKED_STATES):
             if not (form.signed_by and form.signed_on and form.signed_how and integrity[form.id]):
-                raise ValidationError(self.env._(
-                    "%s cannot be signed without the signed document, its SHA-256 and who signed it when.",
-                    form.name,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "%s cannot be signed without the signed document, its SHA-256 and who signed it when.",
+                        form.name,
+                    )
+                )
 
     @api.onchange("request_id")
     def _onchange_request_id(self):
@@ -194,16 +254,18 @@ class SupportA1Form(models.Model):
             # Created as a draft, without evidence or invoice: those come from the procedure.
             given = {name for name in SIGNATURE_FIELDS | SYSTEM_FIELDS | EXTERNAL_INVOICE_FIELDS if vals.get(name)}
             if vals.get("state", "draft") != "draft" or given:
-                raise UserError(self.env._(
-                    "An A1 Form is created as a draft; it is signed by the customer and invoiced afterwards."
-                ))
+                raise UserError(
+                    self.env._(
+                        "An A1 Form is created as a draft; it is signed by the customer and invoiced afterwards."
+                    )
+                )
             if vals.get("correction_of_id"):
                 self.browse(vals["correction_of_id"])._check_can_be_corrected()
             if vals.get("name", "/") == "/":
                 company = self.env["support.request"].browse(vals.get("request_id")).company_id
-                vals["name"] = self.env["ir.sequence"]._support_next(
-                    "support.a1.form", company or self.env.company
-                ) or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"]._support_next("support.a1.form", company or self.env.company) or "/"
+                )
             if "line_ids" not in vals and vals.get("request_id"):
                 request = self.env["support.request"].browse(vals["request_id"])
                 vals["line_ids"] = request._prepare_a1_line_commands()
@@ -221,7 +283,9 @@ class SupportA1Form(models.Model):
             raise UserError(self.env._("The invoice status and the firm's company of an A1 Form are computed."))
         for form in self:
             if "correction_of_id" in vals and form.correction_of_id.id != (vals["correction_of_id"] or False):
-                raise UserError(self.env._("Which A1 Form a correction corrects is set when the correction is created."))
+                raise UserError(
+                    self.env._("Which A1 Form a correction corrects is set when the correction is created.")
+                )
             if "request_id" in vals and form.correction_of_id and form.request_id.id != vals["request_id"]:
                 raise UserError(self.env._("A correction is about the meeting of the A1 Form it corrects."))
         if "state" in vals:
@@ -229,10 +293,12 @@ class SupportA1Form(models.Model):
         if names & EXTERNAL_INVOICE_FIELDS:
             if names <= MUTABLE_WHEN_SIGNED | EXTERNAL_INVOICE_FIELDS and self._can_record_external_invoice(vals):
                 return
-            raise UserError(self.env._(
-                "The firm's invoice is recorded once, on a signed A1 Form waiting for it, when the firm does not "
-                "invoice in this database."
-            ))
+            raise UserError(
+                self.env._(
+                    "The firm's invoice is recorded once, on a signed A1 Form waiting for it, when the firm does not "
+                    "invoice in this database."
+                )
+            )
         locked = self.filtered(lambda f: f.state in LOCKED_STATES)
         if not locked or names <= MUTABLE_WHEN_SIGNED:
             return
@@ -246,23 +312,33 @@ class SupportA1Form(models.Model):
             if form.state == state:
                 continue
             if (form.state, state) not in TRANSITIONS:
-                raise UserError(self.env._(
-                    "%(form)s cannot go from %(old)s to %(new)s.",
-                    form=form.name, old=labels.get(form.state), new=labels.get(state, state),
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(form)s cannot go from %(old)s to %(new)s.",
+                        form=form.name,
+                        old=labels.get(form.state),
+                        new=labels.get(state, state),
+                    )
+                )
             # the data decides, whoever writes: read as the system
             if state == "corrected" and not form.sudo().correction_ids.filtered(lambda c: c.state == "signed"):
-                raise UserError(self.env._(
-                    "%s becomes Corrected only when the customer signs its correction.", form.name
-                ))
+                raise UserError(
+                    self.env._("%s becomes Corrected only when the customer signs its correction.", form.name)
+                )
 
     def _can_record_external_invoice(self, vals):
         """The firm's own invoice is recorded once, on a signed form waiting for its invoice,
         when the firm does not invoice in this database."""
-        return bool((vals.get("external_invoice_ref") or "").strip()) and bool(vals.get("external_invoice_mark")) and all(
-            form.state == "signed" and not form.external_invoice_ref and form.invoice_status == "to_invoice"
-            and not form.firm_company_id
-            for form in self
+        return (
+            bool((vals.get("external_invoice_ref") or "").strip())
+            and bool(vals.get("external_invoice_mark"))
+            and all(
+                form.state == "signed"
+                and not form.external_invoice_ref
+                and form.invoice_status == "to_invoice"
+                and not form.firm_company_id
+                for form in self
+            )
         )
 
     @api.ondelete(at_uninstall=True)
@@ -279,7 +355,9 @@ class SupportA1Form(models.Model):
         """This module is being uninstalled: only then may its evidence go with it.
         The uninstall flag of the context alone is the caller's input: the module's state decides."""
         return bool(self.env.context.get(MODULE_UNINSTALL_FLAG)) and bool(
-            self.env["ir.module.module"].sudo().search_count(  # the module's state, whoever deletes
+            self.env["ir.module.module"]
+            .sudo()
+            .search_count(  # the module's state, whoever deletes
                 [("name", "=", "certified_support"), ("state", "=", "to remove")]
             )
         )
@@ -301,10 +379,13 @@ class SupportA1Form(models.Model):
                 raise UserError(self.env._("Only a signed A1 Form is corrected with a new one."))
             pending = form.correction_ids.filtered(lambda c: c.state in ("draft", "filed"))
             if pending:
-                raise UserError(self.env._(
-                    "%(form)s is being corrected already by %(correction)s: complete or cancel that correction.",
-                    form=form.name, correction=pending[0].name,
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(form)s is being corrected already by %(correction)s: complete or cancel that correction.",
+                        form=form.name,
+                        correction=pending[0].name,
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Actions
@@ -334,7 +415,8 @@ class SupportA1Form(models.Model):
         for form in self.filtered(lambda f: f.request_id in requests):
             request = form.request_id.sudo()  # the technician files from the portal; the activity is staff's
             request.activity_ids.filtered(
-                lambda activity, request=request: activity.calendar_event_id and activity.calendar_event_id == request.event_id
+                lambda activity, request=request: activity.calendar_event_id
+                and activity.calendar_event_id == request.event_id
             ).action_feedback(feedback=self.env._("A1 Form %s filed.", form.name))
 
     def action_cancel(self):
@@ -348,16 +430,20 @@ class SupportA1Form(models.Model):
         # Each recommendation is copied with the one it comes from: what followed its acceptance
         # (production order, notice, activity) is not done again when the correction is signed.
         recommendations = self.recommendation_ids
-        correction = self.copy({
-            "correction_of_id": self.id,
-            "recommendation_ids": [
-                Command.create({**vals, "origin_id": rec.id})
-                for rec, vals in zip(recommendations, recommendations.copy_data(), strict=True)
-            ],
-        })
-        self.message_post(body=self.env._(
-            "Correction %s drafted: it replaces this A1 Form once the customer signs it.", correction.name
-        ))
+        correction = self.copy(
+            {
+                "correction_of_id": self.id,
+                "recommendation_ids": [
+                    Command.create({**vals, "origin_id": rec.id})
+                    for rec, vals in zip(recommendations, recommendations.copy_data(), strict=True)
+                ],
+            }
+        )
+        self.message_post(
+            body=self.env._(
+                "Correction %s drafted: it replaces this A1 Form once the customer signs it.", correction.name
+            )
+        )
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -397,7 +483,8 @@ class SupportA1Form(models.Model):
             kind, title = "success", self.env._("Signature intact")
             message = self.env._(
                 "The stored signed document of %(form)s matches the SHA-256 recorded when %(signer)s signed it.",
-                form=self.name, signer=self.signed_by,
+                form=self.name,
+                signer=self.signed_by,
             )
         else:
             kind, title = "danger", self.env._("Signature NOT intact")
@@ -416,8 +503,9 @@ class SupportA1Form(models.Model):
     # Signing
     # ------------------------------------------------------------------
 
-    def _sign(self, signed_by, how, signed_on=None, ip_address=None, signature=None,
-              accepted_recommendations=None, pdf=None):
+    def _sign(
+        self, signed_by, how, signed_on=None, ip_address=None, signature=None, accepted_recommendations=None, pdf=None
+    ):
         """Record the customer's acceptance and lock the form.
 
         Online: the PDF is rendered with the signature; scan: ``pdf`` is the scanned page.
@@ -444,17 +532,23 @@ class SupportA1Form(models.Model):
             self.env.flush_all()  # the report reads the signature from the database
             # sudo: the signer (a portal customer) may not read the report action; the
             # caller checked that this form is theirs to sign.
-            pdf = self.env["ir.actions.report"].sudo()._render_qweb_pdf(
-                "certified_support.action_report_support_a1_form", self.ids
-            )[0]
-        attachment = self.env["ir.attachment"].sudo().create(  # the signed PDF is evidence kept by the system
-            {
-                "name": self.env._("%s - signed.pdf", self._get_report_base_filename()),
-                "raw": pdf,
-                "mimetype": "application/pdf",
-                "res_model": self._name,
-                "res_id": self.id,
-            }
+            pdf = (
+                self.env["ir.actions.report"]
+                .sudo()
+                ._render_qweb_pdf("certified_support.action_report_support_a1_form", self.ids)[0]
+            )
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(  # the signed PDF is evidence kept by the system
+                {
+                    "name": self.env._("%s - signed.pdf", self._get_report_base_filename()),
+                    "raw": pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
         )
         self.write(
             {
@@ -464,8 +558,11 @@ class SupportA1Form(models.Model):
             }
         )
         self.message_post(
-            body=self.env._("Signed by %(name)s (%(how)s).", name=signed_by,
-                            how=dict(self._fields["signed_how"]._description_selection(self.env))[how]),
+            body=self.env._(
+                "Signed by %(name)s (%(how)s).",
+                name=signed_by,
+                how=dict(self._fields["signed_how"]._description_selection(self.env))[how],
+            ),
             attachment_ids=attachment.ids,
             subtype_xmlid="mail.mt_note",
         )
@@ -481,9 +578,9 @@ class SupportA1Form(models.Model):
         try:
             original.lock_for_update()
         except LockError:
-            raise UserError(self.env._(
-                "%s is being invoiced or corrected right now: sign again in a moment.", original.name
-            )) from None
+            raise UserError(
+                self.env._("%s is being invoiced or corrected right now: sign again in a moment.", original.name)
+            ) from None
         original.invalidate_recordset(["state"])
         if original.state != "signed":
             raise UserError(self.env._("%s is not the signed A1 Form any more: it cannot be corrected.", original.name))
@@ -497,7 +594,9 @@ class SupportA1Form(models.Model):
             return original
         original.write({"state": "corrected"})
         original.message_post(
-            body=self.env._("Corrected by %(correction)s, signed by %(name)s.", correction=self.name, name=self.signed_by),
+            body=self.env._(
+                "Corrected by %(correction)s, signed by %(name)s.", correction=self.name, name=self.signed_by
+            ),
             subtype_xmlid="mail.mt_note",
         )
         return original
@@ -516,8 +615,11 @@ class SupportA1Form(models.Model):
         for form in self.sudo():  # the evidence attachment of a form the caller may read (checked above)
             document = form.signed_pdf_id.exists()
             intact = bool(
-                form.state in LOCKED_STATES and form.signed_pdf_sha256 and document
-                and document.res_model == form._name and document.res_id == form.id
+                form.state in LOCKED_STATES
+                and form.signed_pdf_sha256
+                and document
+                and document.res_model == form._name
+                and document.res_id == form.id
             )
             result[form.id] = intact and hashlib.sha256(document.raw or b"").hexdigest() == form.signed_pdf_sha256
         return result

@@ -13,25 +13,33 @@ class SupportA1Form(models.Model):
     _inherit = "support.a1.form"
 
     filed_by_id = fields.Many2one(
-        "res.users", string="Filed by", readonly=True, copy=False,
+        "res.users",
+        string="Filed by",
+        readonly=True,
+        copy=False,
         help="The user who filed the A1 Form in the Technical Diary: the technician's signature.",
     )
     filed_on = fields.Datetime(
-        string="Filed on", readonly=True, copy=False,
+        string="Filed on",
+        readonly=True,
+        copy=False,
         help="When the technician filed the A1 Form: the customer's working days to sign count from then.",
     )
     accepted_amount_untaxed = fields.Monetary(
-        string="Accepted untaxed amount", compute="_compute_accepted_amounts",
+        string="Accepted untaxed amount",
+        compute="_compute_accepted_amounts",
         help="The untaxed total of the customer's valid cost acceptances for the request.",
     )
     accepted_amount_tax = fields.Monetary(string="Accepted VAT", compute="_compute_accepted_amounts")
     accepted_amount_total = fields.Monetary(
-        string="Accepted total", compute="_compute_accepted_amounts",
+        string="Accepted total",
+        compute="_compute_accepted_amounts",
         help="The total (VAT included) of the customer's valid cost acceptances: the request and its "
         "accepted extra actions.",
     )
     amount_difference = fields.Monetary(
-        string="Difference from the accepted total", compute="_compute_accepted_amounts",
+        string="Difference from the accepted total",
+        compute="_compute_accepted_amounts",
         help="Delivered total minus accepted total: negative when less was delivered than accepted.",
     )
 

@@ -12,8 +12,13 @@ class SupportA1Form(models.Model):
     _inherit = "support.a1.form"
 
     file_ids = fields.Many2many(
-        "ir.attachment", "support_a1_form_file_rel", "a1_form_id", "attachment_id",
-        string="Photos and files", copy=False, readonly=True,
+        "ir.attachment",
+        "support_a1_form_file_rel",
+        "a1_form_id",
+        "attachment_id",
+        string="Photos and files",
+        copy=False,
+        readonly=True,
         help="Photos and files the technician attached in the Technical Diary (images and PDF).",
     )
 
@@ -21,6 +26,6 @@ class SupportA1Form(models.Model):
     def _check_file_count(self):
         for form in self:
             if len(form.file_ids) > MAX_A1_FILES:
-                raise ValidationError(self.env._(
-                    "An A1 Form holds %(max)s photos and files at most.", max=MAX_A1_FILES
-                ))
+                raise ValidationError(
+                    self.env._("An A1 Form holds %(max)s photos and files at most.", max=MAX_A1_FILES)
+                )

@@ -15,11 +15,15 @@ class SupportA1Form(models.Model):
     _inherit = ["support.a1.form", "support.letter.mixin"]
 
     sign_reminder_sent_on = fields.Datetime(
-        string="Signature reminder sent on", readonly=True, copy=False,
+        string="Signature reminder sent on",
+        readonly=True,
+        copy=False,
         help="The one reminder sent to the customer when the form was still unsigned 2 working days after filing.",
     )
     sign_escalated_on = fields.Datetime(
-        string="Unsigned, account manager told on", readonly=True, copy=False,
+        string="Unsigned, account manager told on",
+        readonly=True,
+        copy=False,
         help="When the account manager was given an activity because the form was still unsigned 5 working "
         "days after filing.",
     )
@@ -49,16 +53,24 @@ class SupportA1Form(models.Model):
                 continue
             cutoff = Request._support_escalation_cutoff(calendar, now, SIGN_REMINDER_WORKING_DAYS)
             if cutoff:
-                Form._support_lock_filed([
-                    ("company_id", "=", company.id), ("state", "=", "filed"),
-                    ("filed_on", "<", cutoff), ("sign_reminder_sent_on", "=", False),
-                ])._support_send_sign_reminder()
+                Form._support_lock_filed(
+                    [
+                        ("company_id", "=", company.id),
+                        ("state", "=", "filed"),
+                        ("filed_on", "<", cutoff),
+                        ("sign_reminder_sent_on", "=", False),
+                    ]
+                )._support_send_sign_reminder()
             cutoff = Request._support_escalation_cutoff(calendar, now, SIGN_ESCALATION_WORKING_DAYS)
             if cutoff:
-                Form._support_lock_filed([
-                    ("company_id", "=", company.id), ("state", "=", "filed"),
-                    ("filed_on", "<", cutoff), ("sign_escalated_on", "=", False),
-                ])._support_escalate_unsigned()
+                Form._support_lock_filed(
+                    [
+                        ("company_id", "=", company.id),
+                        ("state", "=", "filed"),
+                        ("filed_on", "<", cutoff),
+                        ("sign_escalated_on", "=", False),
+                    ]
+                )._support_escalate_unsigned()
 
     def _support_lock_filed(self, domain):
         """The forms of ``domain``, less those another transaction holds (a customer

@@ -16,9 +16,7 @@ class SupportA1FormLine(models.Model):
     _order = "a1_form_id, sequence, id"
     _check_company_auto = True
 
-    a1_form_id = fields.Many2one(
-        "support.a1.form", string="A1 Form", required=True, index=True, ondelete="cascade"
-    )
+    a1_form_id = fields.Many2one("support.a1.form", string="A1 Form", required=True, index=True, ondelete="cascade")
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related="a1_form_id.company_id", store=True, index=True, precompute=True)
     currency_id = fields.Many2one(related="a1_form_id.currency_id")
@@ -60,17 +58,24 @@ class SupportA1FormLine(models.Model):
             given = defaultdict(float)
             for line in form.line_ids:
                 given[line.product_id] += line.quantity
-                if accepted_prices[line.product_id] and form.currency_id.round(line.price_unit) not in accepted_prices[line.product_id]:
-                    raise ValidationError(self.env._(
-                        "%(action)s is given at the price the customer accepted, not another one.",
-                        action=line.product_id.display_name,
-                    ))
+                if (
+                    accepted_prices[line.product_id]
+                    and form.currency_id.round(line.price_unit) not in accepted_prices[line.product_id]
+                ):
+                    raise ValidationError(
+                        self.env._(
+                            "%(action)s is given at the price the customer accepted, not another one.",
+                            action=line.product_id.display_name,
+                        )
+                    )
             for product, hours in given.items():
                 if product in accepted_hours and float_compare(hours, accepted_hours[product], precision_digits=2) > 0:
-                    raise ValidationError(self.env._(
-                        "%(action)s: %(given)s h given, but the customer accepted %(accepted)s h. More work "
-                        "needs an extra action that the customer accepts first: propose it from the request.",
-                        action=product.display_name,
-                        given=round(hours, 2),
-                        accepted=round(accepted_hours[product], 2),
-                    ))
+                    raise ValidationError(
+                        self.env._(
+                            "%(action)s: %(given)s h given, but the customer accepted %(accepted)s h. More work "
+                            "needs an extra action that the customer accepts first: propose it from the request.",
+                            action=product.display_name,
+                            given=round(hours, 2),
+                            accepted=round(accepted_hours[product], 2),
+                        )
+                    )

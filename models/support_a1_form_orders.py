@@ -20,25 +20,37 @@ class SupportA1Form(models.Model):
 
     # Invoicing: the technician's firm invoices the customer
     firm_company_id = fields.Many2one(
-        "res.company", string="Firm's company", compute="_compute_firm_company_id", store=True,
+        "res.company",
+        string="Firm's company",
+        compute="_compute_firm_company_id",
+        store=True,
         index="btree_not_null",
         help="The company of this database that is the technician's firm: its accountants invoice the "
         "A1 Form here. Empty when the firm invoices in its own system.",
     )
     invoice_ids = fields.One2many("account.move", "a1_form_id", string="Invoices", readonly=True)
     external_invoice_ref = fields.Char(
-        string="Firm's invoice number", readonly=True, copy=False, tracking=True,
+        string="Firm's invoice number",
+        readonly=True,
+        copy=False,
+        tracking=True,
         help="The invoice the firm issued in its own system for this A1 Form, recorded from the portal.",
     )
     external_invoice_date = fields.Date(string="Firm's invoice date", readonly=True, copy=False)
     external_invoice_amount = fields.Monetary(string="Firm's invoice amount", readonly=True, copy=False)
     external_invoice_mark = fields.Char(
-        string="myDATA MARK", size=MYDATA_MARK_LENGTH, readonly=True, copy=False,
+        string="myDATA MARK",
+        size=MYDATA_MARK_LENGTH,
+        readonly=True,
+        copy=False,
         help="The MARK AADE's myDATA gave the firm's invoice (15 digits), recorded with its number.",
     )
     invoice_status = fields.Selection(
         [("no", "Nothing to invoice"), ("to_invoice", "To invoice"), ("invoiced", "Invoiced")],
-        string="Invoice status", compute="_compute_invoice_status", store=True, index=True,
+        string="Invoice status",
+        compute="_compute_invoice_status",
+        store=True,
+        index=True,
     )
 
     _external_invoice_amount_positive = models.Constraint(
@@ -53,7 +65,9 @@ class SupportA1Form(models.Model):
 
     @api.depends("firm_id")
     def _compute_firm_company_id(self):
-        companies = self.env["res.company"].sudo().search([("partner_id", "in", self.firm_id.ids)])  # which firm is a company of this database
+        companies = (
+            self.env["res.company"].sudo().search([("partner_id", "in", self.firm_id.ids)])
+        )  # which firm is a company of this database
         by_partner = {company.partner_id: company for company in companies}
         for form in self:
             form.firm_company_id = by_partner.get(form.firm_id, False)
@@ -106,33 +120,46 @@ class SupportA1Form(models.Model):
         # checked by the caller. The orders and the notice are the system's, not the signer's.
         forms = self.sudo()
         accepted = forms.recommendation_ids.filtered(lambda r: r.accepted == "yes")
-        existing = self.env["support.production.order"].sudo().search(  # system records, see above
-            [("recommendation_id", "in", accepted.ids)]
-        ).recommendation_id
+        existing = (
+            self.env["support.production.order"]
+            .sudo()
+            .search(  # system records, see above
+                [("recommendation_id", "in", accepted.ids)]
+            )
+            .recommendation_id
+        )
         # Signed again in a correction: the earlier version's order stays the one.
         followed = accepted._support_followed_up()
         to_order = accepted.filtered(lambda r: r.kind in ORDER_KINDS) - existing - followed
-        orders = self.env["support.production.order"].sudo().create([  # system records, see above
-            {
-                "a1_form_id": rec.a1_form_id.id,
-                "recommendation_id": rec.id,
-                "company_id": rec.a1_form_id.company_id.id,
-                "partner_id": rec.a1_form_id.partner_id.id,
-                "firm_id": rec.a1_form_id.firm_id.id,
-                "kind": rec.kind,
-                "amount": rec.estimated_cost,
-                "title": rec.name.splitlines()[0][:200] if rec.name else False,
-                "requested_change": rec.name,
-            }
-            for rec in to_order
-        ])
+        orders = (
+            self.env["support.production.order"]
+            .sudo()
+            .create(
+                [  # system records, see above
+                    {
+                        "a1_form_id": rec.a1_form_id.id,
+                        "recommendation_id": rec.id,
+                        "company_id": rec.a1_form_id.company_id.id,
+                        "partner_id": rec.a1_form_id.partner_id.id,
+                        "firm_id": rec.a1_form_id.firm_id.id,
+                        "kind": rec.kind,
+                        "amount": rec.estimated_cost,
+                        "title": rec.name.splitlines()[0][:200] if rec.name else False,
+                        "requested_change": rec.name,
+                    }
+                    for rec in to_order
+                ]
+            )
+        )
         for order in orders:
             order._portal_ensure_token()
             contact = order.a1_form_id.contact_id or order.partner_id
             order.message_subscribe(partner_ids=contact.ids)
             order.message_post(
-                body=self.env._("Created from the accepted recommendation of %s: complete its specification in the portal.",
-                                order.a1_form_id.name),
+                body=self.env._(
+                    "Created from the accepted recommendation of %s: complete its specification in the portal.",
+                    order.a1_form_id.name,
+                ),
                 subtype_xmlid="mail.mt_note",
             )
         forms._note_orders_accepted_again(followed.filtered(lambda r: r.kind in ORDER_KINDS))
@@ -143,15 +170,20 @@ class SupportA1Form(models.Model):
 
     def _note_orders_accepted_again(self, recommendations):
         """The production department reads on the order that the correction kept it."""
-        orders = self.env["support.production.order"].sudo().search(  # system records, see above
-            [("recommendation_id", "in", recommendations.origin_id._support_lineage().ids)]
+        orders = (
+            self.env["support.production.order"]
+            .sudo()
+            .search(  # system records, see above
+                [("recommendation_id", "in", recommendations.origin_id._support_lineage().ids)]
+            )
         )
         for rec in recommendations:
             for order in orders.filtered(lambda o, rec=rec: o.recommendation_id in rec.origin_id._support_lineage()):
                 order.message_post(
                     body=self.env._(
                         "Accepted again in %(correction)s, the correction of %(form)s: no new order, this one stays.",
-                        correction=rec.a1_form_id.name, form=order.a1_form_id.name,
+                        correction=rec.a1_form_id.name,
+                        form=order.a1_form_id.name,
                     ),
                     subtype_xmlid="mail.mt_note",
                 )
@@ -196,17 +228,21 @@ class SupportA1Form(models.Model):
             recs = recommendations.filtered(lambda r, form=form: r.a1_form_id == form)
             form = form.with_context(lang=user.lang)  # the assignee's language
             items = Markup().join(
-                Markup("<li>%s (%s)</li>") % (
-                    rec.name, form.env._("estimated cost %s", rec.currency_id.format(rec.estimated_cost)),
+                Markup("<li>%s (%s)</li>")
+                % (
+                    rec.name,
+                    form.env._("estimated cost %s", rec.currency_id.format(rec.estimated_cost)),
                 )
                 for rec in recs
             )
             form.sudo().activity_schedule(  # the system's follow-up of the customer's acceptance
                 "certified_support.mail_activity_a1_recommendation",
                 user_id=user.id,
-                note=Markup("<p>%s</p><ul>%s</ul>") % (
-                    form.env._("%s accepted these recommendations: agree with the customer what follows.",
-                               form.partner_id.name),
+                note=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    form.env._(
+                        "%s accepted these recommendations: agree with the customer what follows.", form.partner_id.name
+                    ),
                     items,
                 ),
             )
@@ -238,9 +274,12 @@ class SupportA1Form(models.Model):
             if form.invoice_status != "to_invoice":
                 raise UserError(self.env._("%s is not a signed A1 Form waiting for its invoice.", form.name))
             if not form.firm_company_id:
-                raise UserError(self.env._(
-                    "The firm of %s is not a company of this database: it records its own invoice from the portal.",
-                    form.name))
+                raise UserError(
+                    self.env._(
+                        "The firm of %s is not a company of this database: it records its own invoice from the portal.",
+                        form.name,
+                    )
+                )
             if form.firm_company_id not in self.env.user.company_ids:
                 raise AccessError(self.env._("You cannot invoice for %s.", form.firm_company_id.name))
         moves = self._create_firm_invoices()
@@ -253,9 +292,11 @@ class SupportA1Form(models.Model):
         vals_list = [form.sudo()._prepare_firm_invoice_vals() for form in self]
         # A cancelled invoice frees the A1 Form only once its state is in the database.
         self.env["account.move"].flush_model(["state", "a1_form_id"])
-        return self.env["account.move"].with_context(
-            allowed_company_ids=self.firm_company_id.ids + self.env.companies.ids
-        ).create(vals_list)
+        return (
+            self.env["account.move"]
+            .with_context(allowed_company_ids=self.firm_company_id.ids + self.env.companies.ids)
+            .create(vals_list)
+        )
 
     def _prepare_firm_invoice_vals(self):
         """The firm's invoice of the services the customer signed for: each line with the firm
@@ -270,14 +311,18 @@ class SupportA1Form(models.Model):
         lines = []
         for line in self.line_ids:
             taxes = fpos.map_tax(Tax._support_service_sale_tax(company, line.product_id))
-            lines.append(Command.create({
-                "product_id": line.product_id.id,
-                "name": line.name,
-                "quantity": line.quantity,
-                "price_unit": line.price_unit,
-                "tax_ids": [Command.set(taxes[:1].ids)],  # myDATA: one VAT per line
-                **Move._support_mydata_line_vals(mydata, fpos, line.product_id),
-            }))
+            lines.append(
+                Command.create(
+                    {
+                        "product_id": line.product_id.id,
+                        "name": line.name,
+                        "quantity": line.quantity,
+                        "price_unit": line.price_unit,
+                        "tax_ids": [Command.set(taxes[:1].ids)],  # myDATA: one VAT per line
+                        **Move._support_mydata_line_vals(mydata, fpos, line.product_id),
+                    }
+                )
+            )
         return {
             "move_type": "out_invoice",
             "company_id": company.id,
@@ -287,9 +332,12 @@ class SupportA1Form(models.Model):
             "currency_id": self.currency_id.id,
             "invoice_origin": self.name,
             "ref": self.name,
-            "narration": self.env._("A1 Form %(form)s, technician %(technician)s.",
-                                    form=self.name, technician=self.technician_id.name)
-            + (" " + self.env._("It corrects A1 Form %s.", self.correction_of_id.name) if self.correction_of_id else ""),
+            "narration": self.env._(
+                "A1 Form %(form)s, technician %(technician)s.", form=self.name, technician=self.technician_id.name
+            )
+            + (
+                " " + self.env._("It corrects A1 Form %s.", self.correction_of_id.name) if self.correction_of_id else ""
+            ),
             "a1_form_id": self.id,
             "invoice_line_ids": lines,
             **mydata,
@@ -318,7 +366,8 @@ class SupportA1Form(models.Model):
                 body=self.env._(
                     "%(form)s was invoiced by the firm in its own system (invoice %(ref)s): the firm credits that "
                     "invoice there and records its invoice of this correction.",
-                    form=original.name, ref=original.external_invoice_ref,
+                    form=original.name,
+                    ref=original.external_invoice_ref,
                 ),
                 subtype_xmlid="mail.mt_note",
             )
@@ -364,22 +413,34 @@ class SupportA1Form(models.Model):
             lang = move.partner_id.lang or self.env.lang
             ref = self.with_context(lang=lang).env._(
                 "Reversal of: %(invoice)s, A1 Form %(form)s corrected by %(correction)s",
-                invoice=move.name, form=move.a1_form_id.name, correction=self.name,
+                invoice=move.name,
+                form=move.a1_form_id.name,
+                correction=self.name,
             )
-            credit_note = move.with_company(move.company_id)._reverse_moves([{
-                "ref": ref,
-                "date": today,
-                "invoice_date": today,
-                "invoice_date_due": today,
-                "journal_id": move.journal_id.id,
-                "invoice_user_id": move.invoice_user_id.id,
-                "invoice_origin": move.invoice_origin,
-                "a1_form_id": move.a1_form_id.id,
-                "auto_post": "no",
-            }], cancel=True)
-            move._message_log(body=self.env._("Reversed by %(credit_note)s: A1 Form %(form)s was corrected by %(correction)s.",
-                                              credit_note=credit_note.name, form=move.a1_form_id.name,
-                                              correction=self.name))
+            credit_note = move.with_company(move.company_id)._reverse_moves(
+                [
+                    {
+                        "ref": ref,
+                        "date": today,
+                        "invoice_date": today,
+                        "invoice_date_due": today,
+                        "journal_id": move.journal_id.id,
+                        "invoice_user_id": move.invoice_user_id.id,
+                        "invoice_origin": move.invoice_origin,
+                        "a1_form_id": move.a1_form_id.id,
+                        "auto_post": "no",
+                    }
+                ],
+                cancel=True,
+            )
+            move._message_log(
+                body=self.env._(
+                    "Reversed by %(credit_note)s: A1 Form %(form)s was corrected by %(correction)s.",
+                    credit_note=credit_note.name,
+                    form=move.a1_form_id.name,
+                    correction=self.name,
+                )
+            )
             credit_notes |= credit_note
         return credit_notes
 
@@ -407,15 +468,21 @@ class SupportA1Form(models.Model):
         if not is_mydata_mark(mark):
             raise UserError(self.env._("Enter the myDATA MARK of the invoice: the 15-digit number myDATA gave it."))
         # Not a locked field: recording the invoice does not change what the customer signed.
-        self.write({
-            "external_invoice_ref": ref.strip()[:64],
-            "external_invoice_date": date,
-            "external_invoice_amount": amount,
-            "external_invoice_mark": mark,
-        })
+        self.write(
+            {
+                "external_invoice_ref": ref.strip()[:64],
+                "external_invoice_date": date,
+                "external_invoice_amount": amount,
+                "external_invoice_mark": mark,
+            }
+        )
         self.message_post(
-            body=self.env._("Invoiced by the firm: invoice %(ref)s of %(date)s, myDATA MARK %(mark)s.",
-                            ref=self.external_invoice_ref, date=fields.Date.to_string(date), mark=mark),
+            body=self.env._(
+                "Invoiced by the firm: invoice %(ref)s of %(date)s, myDATA MARK %(mark)s.",
+                ref=self.external_invoice_ref,
+                date=fields.Date.to_string(date),
+                mark=mark,
+            ),
             subtype_xmlid="mail.mt_note",
         )
         return True

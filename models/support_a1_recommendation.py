@@ -17,9 +17,7 @@ class SupportA1Recommendation(models.Model):
     _description = "A1 Form Recommendation"
     _order = "a1_form_id, sequence, id"
 
-    a1_form_id = fields.Many2one(
-        "support.a1.form", string="A1 Form", required=True, index=True, ondelete="cascade"
-    )
+    a1_form_id = fields.Many2one("support.a1.form", string="A1 Form", required=True, index=True, ondelete="cascade")
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related="a1_form_id.company_id", store=True, index=True, precompute=True)
     currency_id = fields.Many2one(related="a1_form_id.currency_id")
@@ -31,7 +29,8 @@ class SupportA1Recommendation(models.Model):
             ("hardware", "Hardware"),
             ("other", "Other"),
         ],
-        required=True, default="other",
+        required=True,
+        default="other",
         help="What follows when the customer accepts it: a production order for a software change or a "
         "hosting extension, a notice to the technician's firm for hardware, an activity for the account "
         "manager otherwise.",
@@ -39,11 +38,17 @@ class SupportA1Recommendation(models.Model):
     estimated_cost = fields.Monetary(string="Estimated cost")
     accepted = fields.Selection(
         [("yes", "Yes"), ("no", "No"), ("pending", "Pending")],
-        required=True, default="pending", copy=False,
+        required=True,
+        default="pending",
+        copy=False,
     )
     origin_id = fields.Many2one(
-        "support.a1.recommendation", string="Corrects recommendation", readonly=True, copy=False,
-        index="btree_not_null", ondelete="restrict",
+        "support.a1.recommendation",
+        string="Corrects recommendation",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
         help="The recommendation of the corrected A1 Form this one was copied from: what followed its "
         "acceptance (production order, notice, activity) is not done again.",
     )
@@ -58,9 +63,9 @@ class SupportA1Recommendation(models.Model):
     def _check_origin(self):
         for rec in self.filtered("origin_id"):
             if rec.origin_id.a1_form_id != rec.a1_form_id.correction_of_id:
-                raise ValidationError(self.env._(
-                    "A recommendation of a correction comes from the A1 Form it corrects."
-                ))
+                raise ValidationError(
+                    self.env._("A recommendation of a correction comes from the A1 Form it corrects.")
+                )
 
     def write(self, vals):
         if "origin_id" in vals and any(rec.origin_id.id != (vals["origin_id"] or False) for rec in self):
@@ -80,8 +85,12 @@ class SupportA1Recommendation(models.Model):
         """The accepted recommendations whose follow-up was given already, for an earlier
         signed version of the same recommendation (before a correction): not again."""
         done = self.browse()
-        orders = self.env["support.production.order"].sudo().search(  # the system's follow-ups, whoever signs
-            [("recommendation_id", "in", (self._support_lineage() - self).ids)]
+        orders = (
+            self.env["support.production.order"]
+            .sudo()
+            .search(  # the system's follow-ups, whoever signs
+                [("recommendation_id", "in", (self._support_lineage() - self).ids)]
+            )
         )
         for rec in self:
             ancestors = rec.origin_id._support_lineage()

@@ -22,7 +22,11 @@ class SupportAcceptance(models.Model):
     # precompute: known before the INSERT, no UPDATE right after it
     name = fields.Char(compute="_compute_name", store=True, precompute=True)
     request_id = fields.Many2one(
-        "support.request", string="Request", required=True, index=True, ondelete="restrict",
+        "support.request",
+        string="Request",
+        required=True,
+        index=True,
+        ondelete="restrict",
         readonly=True,
     )
     company_id = fields.Many2one(related="request_id.company_id", store=True, index=True, precompute=True)
@@ -31,41 +35,53 @@ class SupportAcceptance(models.Model):
     )
     kind = fields.Selection(
         [("request", "RV request"), ("extra", "Extra action"), ("production", "Production order")],
-        required=True, readonly=True,
+        required=True,
+        readonly=True,
         default="request",
     )
     production_order_id = fields.Many2one(
-        "support.production.order", string="Production order", readonly=True, index="btree_not_null",
-        ondelete="restrict", help="The production order whose agreed amount the customer accepted.",
+        "support.production.order",
+        string="Production order",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The production order whose agreed amount the customer accepted.",
     )
     accepted_by_id = fields.Many2one(
-        "res.partner", string="Accepted by", required=True, readonly=True,
+        "res.partner",
+        string="Accepted by",
+        required=True,
+        readonly=True,
         help="The customer's contact who accepted the cost.",
     )
     user_id = fields.Many2one(
-        "res.users", string="Recorded by", required=True, readonly=True,
+        "res.users",
+        string="Recorded by",
+        required=True,
+        readonly=True,
         default=lambda self: self.env.user,
         help="The portal user who accepted, or the staff member who recorded the acceptance given on the phone.",
     )
     channel = fields.Selection(
-        [("portal", "Portal"), ("phone", "Phone")], required=True, readonly=True,
+        [("portal", "Portal"), ("phone", "Phone")],
+        required=True,
+        readonly=True,
     )
-    accepted_on = fields.Datetime(
-        string="Accepted on", required=True, readonly=True, default=fields.Datetime.now
-    )
+    accepted_on = fields.Datetime(string="Accepted on", required=True, readonly=True, default=fields.Datetime.now)
     ip_address = fields.Char(string="IP address", readonly=True)
     fault_id = fields.Many2one("support.fault", string="Fault", readonly=True)
     description = fields.Char(readonly=True)
-    line_ids = fields.One2many(
-        "support.acceptance.line", "acceptance_id", string="Accepted actions", readonly=True
-    )
+    line_ids = fields.One2many("support.acceptance.line", "acceptance_id", string="Accepted actions", readonly=True)
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     amount_untaxed = fields.Monetary(string="Untaxed Amount", readonly=True)
     amount_tax = fields.Monetary(string="VAT", readonly=True)
     amount_total = fields.Monetary(string="Total", readonly=True)
     state = fields.Selection(
-        [("valid", "Valid"), ("cancelled", "Cancelled")], default="valid", required=True,
-        readonly=True, tracking=True,
+        [("valid", "Valid"), ("cancelled", "Cancelled")],
+        default="valid",
+        required=True,
+        readonly=True,
+        tracking=True,
     )
     cancel_reason = fields.Text(readonly=True, tracking=True)
     cancel_user_id = fields.Many2one("res.users", string="Cancelled by", readonly=True)
@@ -100,9 +116,7 @@ class SupportAcceptance(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
-        raise UserError(
-            self.env._("A cost acceptance is the customer's agreement and cannot be deleted.")
-        )
+        raise UserError(self.env._("A cost acceptance is the customer's agreement and cannot be deleted."))
 
     @api.model
     def _record(self, vals_list):

@@ -9,9 +9,7 @@ class SupportAcceptanceLine(models.Model):
     _description = "Accepted Action"
     _order = "acceptance_id, sequence, id"
 
-    acceptance_id = fields.Many2one(
-        "support.acceptance", required=True, index=True, ondelete="cascade", readonly=True
-    )
+    acceptance_id = fields.Many2one("support.acceptance", required=True, index=True, ondelete="cascade", readonly=True)
     sequence = fields.Integer(readonly=True)
     product_id = fields.Many2one("product.product", string="Action", required=True, readonly=True)
     name = fields.Char(string="Description", required=True, readonly=True)
@@ -23,12 +21,8 @@ class SupportAcceptanceLine(models.Model):
     price_total = fields.Monetary(string="Total", readonly=True)
 
     def write(self, vals):  # pylint: disable=method-required-super  # refuses every change
-        raise UserError(
-            self.env._("An accepted action is part of the customer's agreement and cannot be changed.")
-        )
+        raise UserError(self.env._("An accepted action is part of the customer's agreement and cannot be changed."))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
-        raise UserError(
-            self.env._("An accepted action is part of the customer's agreement and cannot be deleted.")
-        )
+        raise UserError(self.env._("An accepted action is part of the customer's agreement and cannot be deleted."))

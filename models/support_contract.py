@@ -16,12 +16,8 @@ class SupportContract(models.Model):
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(
-        string="Number", required=True, readonly=True, copy=False, default="/", index="trigram"
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
+    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index="trigram")
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
@@ -89,12 +85,13 @@ class SupportContract(models.Model):
 
     # The ESTES fee: the vendor's customer invoice of the contract (see DEVELOPERS.md)
     invoice_ids = fields.One2many(
-        "account.move", "support_contract_id", string="Invoices", readonly=True,
+        "account.move",
+        "support_contract_id",
+        string="Invoices",
+        readonly=True,
         groups="account.group_account_invoice",
     )
-    invoice_count = fields.Integer(
-        compute="_compute_invoice_count", groups="account.group_account_invoice"
-    )
+    invoice_count = fields.Integer(compute="_compute_invoice_count", groups="account.group_account_invoice")
     fee_state = fields.Selection(
         [
             ("no", "Not invoiced"),
@@ -177,13 +174,16 @@ class SupportContract(models.Model):
         active = self.filtered(lambda c: c.state == "active")
         if not active:
             return
-        others = self.search(
-            [
-                ("id", "not in", active.ids),
-                ("state", "=", "active"),
-                ("partner_id", "in", active.partner_id.ids),
-            ]
-        ) | active
+        others = (
+            self.search(
+                [
+                    ("id", "not in", active.ids),
+                    ("state", "=", "active"),
+                    ("partner_id", "in", active.partner_id.ids),
+                ]
+            )
+            | active
+        )
         for contract in active:
             clash = others.filtered(
                 lambda o, contract=contract: o != contract
@@ -214,9 +214,12 @@ class SupportContract(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"]._support_next(
-                    "support.contract", self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                ) or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"]._support_next(
+                        "support.contract", self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                    )
+                    or "/"
+                )
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
@@ -248,9 +251,7 @@ class SupportContract(models.Model):
             raise UserError(self.env._("Only the fee of an active or expired contract is invoiced."))
         invoiced = self.filtered(lambda c: c.fee_state != "no")
         if invoiced:
-            raise UserError(self.env._(
-                "%s already has its fee invoice.", ", ".join(invoiced.mapped("name"))
-            ))
+            raise UserError(self.env._("%s already has its fee invoice.", ", ".join(invoiced.mapped("name"))))
         invoices = self._create_fee_invoices()
         return invoices._get_records_action(name=self.env._("Invoices"))
 
@@ -258,8 +259,11 @@ class SupportContract(models.Model):
         self.ensure_one()
         return self.invoice_ids._get_records_action(
             name=self.env._("Invoices"),
-            context={"default_move_type": "out_invoice", "default_support_contract_id": self.id,
-                     "default_partner_id": self.partner_id.id},
+            context={
+                "default_move_type": "out_invoice",
+                "default_support_contract_id": self.id,
+                "default_partner_id": self.partner_id.id,
+            },
         )
 
     def action_cancel(self):
@@ -352,8 +356,12 @@ class SupportContract(models.Model):
         self.invalidate_recordset(["fee_state"])
         to_invoice = self.filtered(lambda c: c.fee_state == "no" and c.price > 0)
         # A company without accounting here (no sales journal) invoices in its own system.
-        journals = self.env["account.journal"].sudo()._read_group(  # sudo: any journal counts, whoever activates
-            [("type", "=", "sale"), ("company_id", "in", to_invoice.company_id.ids)], ["company_id"]
+        journals = (
+            self.env["account.journal"]
+            .sudo()
+            ._read_group(  # sudo: any journal counts, whoever activates
+                [("type", "=", "sale"), ("company_id", "in", to_invoice.company_id.ids)], ["company_id"]
+            )
         )
         with_journal = {company for (company,) in journals}
         for contract in to_invoice.filtered(lambda c: c.company_id not in with_journal):
@@ -367,9 +375,12 @@ class SupportContract(models.Model):
         # sudo: the support user who activates the contract agreed its fee; the invoice is a
         # draft in the contract's company that only accountants post (it is not theirs to edit).
         contracts = to_invoice.sudo()
-        moves = self.env["account.move"].sudo().with_context(
-            allowed_company_ids=contracts.company_id.ids + self.env.companies.ids
-        ).create([contract._prepare_fee_invoice_vals() for contract in contracts])
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .with_context(allowed_company_ids=contracts.company_id.ids + self.env.companies.ids)
+            .create([contract._prepare_fee_invoice_vals() for contract in contracts])
+        )
         for contract, move in zip(to_invoice, moves):
             # sudo: accountants may invoice contracts they only read; the note is authored by them.
             contract.sudo().message_post(
@@ -395,14 +406,18 @@ class SupportContract(models.Model):
             "invoice_user_id": self.user_id.id,
             "invoice_origin": self.name,
             "support_contract_id": self.id,
-            "invoice_line_ids": [Command.create({
-                "product_id": self.product_id.id,
-                "name": self._fee_invoice_label(),
-                "quantity": 1.0,
-                "price_unit": self.price,
-                "tax_ids": [Command.set(taxes[:1].ids)],  # myDATA: one VAT per line
-                **Move._support_mydata_line_vals(mydata, fpos, self.product_id),
-            })],
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "product_id": self.product_id.id,
+                        "name": self._fee_invoice_label(),
+                        "quantity": 1.0,
+                        "price_unit": self.price,
+                        "tax_ids": [Command.set(taxes[:1].ids)],  # myDATA: one VAT per line
+                        **Move._support_mydata_line_vals(mydata, fpos, self.product_id),
+                    }
+                )
+            ],
             **mydata,
         }
 
@@ -475,12 +490,15 @@ class SupportContract(models.Model):
         self = self.sudo()
         today = fields.Date.context_today(self)
         contracts = self.search(
-            Domain([
-                ("state", "=", "active"),
-                ("expiry_notice_sent_on", "=", False),
-                ("date_end", ">=", today),
-                ("date_end", "<=", today + relativedelta(days=EXPIRY_NOTICE_DAYS)),
-            ]) & Domain("renewal_ids", "not any", [("state", "=", "active")])
+            Domain(
+                [
+                    ("state", "=", "active"),
+                    ("expiry_notice_sent_on", "=", False),
+                    ("date_end", ">=", today),
+                    ("date_end", "<=", today + relativedelta(days=EXPIRY_NOTICE_DAYS)),
+                ]
+            )
+            & Domain("renewal_ids", "not any", [("state", "=", "active")])
         )
         contracts.expiry_notice_sent_on = today
         template = self.env.ref("certified_support.mail_template_contract_expiry")

@@ -16,12 +16,8 @@ class SupportCooperationContract(models.Model):
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(
-        string="Number", required=True, readonly=True, copy=False, default="/", index="trigram"
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
+    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index="trigram")
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     firm_id = fields.Many2one(
         "res.partner",
         string="IT firm",
@@ -41,9 +37,7 @@ class SupportCooperationContract(models.Model):
         help="The vendor's person in charge of the relationship with the firm.",
     )
     date_start = fields.Date(string="Start Date", required=True, tracking=True)
-    date_end = fields.Date(
-        string="End Date", tracking=True, help="Leave empty for a contract of indefinite duration."
-    )
+    date_end = fields.Date(string="End Date", tracking=True, help="Leave empty for a contract of indefinite duration.")
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -59,7 +53,9 @@ class SupportCooperationContract(models.Model):
         tracking=True,
     )
     document = fields.Binary(
-        string="Signed contract", attachment=True, copy=False,
+        string="Signed contract",
+        attachment=True,
+        copy=False,
         help="The scan of the contract signed by both parties.",
     )
     document_name = fields.Char(string="File name", copy=False)
@@ -102,9 +98,13 @@ class SupportCooperationContract(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"]._support_next(
-                    "support.cooperation.contract", self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                ) or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"]._support_next(
+                        "support.cooperation.contract",
+                        self.env["res.company"].browse(vals.get("company_id")) or self.env.company,
+                    )
+                    or "/"
+                )
         contracts = super().create(vals_list)
         contracts.filtered(lambda c: c.state == "active").firm_id._support_update_firm_certification()
         return contracts
@@ -120,9 +120,7 @@ class SupportCooperationContract(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
         if any(contract.state != "draft" for contract in self):
-            raise UserError(
-                self.env._("Only draft cooperation contracts can be deleted; terminate the others.")
-            )
+            raise UserError(self.env._("Only draft cooperation contracts can be deleted; terminate the others."))
 
     # ------------------------------------------------------------------
     # Actions
@@ -145,9 +143,7 @@ class SupportCooperationContract(models.Model):
 
     def action_draft(self):
         if any(contract.state not in ("terminated", "expired") for contract in self):
-            raise UserError(
-                self.env._("Only a terminated or expired cooperation contract can be set back to draft.")
-            )
+            raise UserError(self.env._("Only a terminated or expired cooperation contract can be set back to draft."))
         self.write({"state": "draft", "date_terminated": False})
         return True
 
@@ -158,8 +154,10 @@ class SupportCooperationContract(models.Model):
     @api.model
     def _active_on_domain(self, date):
         """Contracts in force on ``date``: active, started, not ended."""
-        return Domain("state", "=", "active") & Domain("date_start", "<=", date) & (
-            Domain("date_end", "=", False) | Domain("date_end", ">=", date)
+        return (
+            Domain("state", "=", "active")
+            & Domain("date_start", "<=", date)
+            & (Domain("date_end", "=", False) | Domain("date_end", ">=", date))
         )
 
     @api.model

@@ -13,13 +13,9 @@ class SupportFault(models.Model):
     name = fields.Char(string="Fault", required=True, translate=True, tracking=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True, tracking=True)
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    category_id = fields.Many2one(
-        "support.fault.category", string="Category", index=True, tracking=True
-    )
+    category_id = fields.Many2one("support.fault.category", string="Category", index=True, tracking=True)
     description = fields.Html(
         string="Description for the customer",
         translate=True,
@@ -32,31 +28,23 @@ class SupportFault(models.Model):
         default="both",
         tracking=True,
     )
-    line_ids = fields.One2many(
-        "support.fault.line", "fault_id", string="Technical actions", copy=True
-    )
+    line_ids = fields.One2many("support.fault.line", "fault_id", string="Technical actions", copy=True)
     duration = fields.Float(
         string="Estimated hours",
         compute="_compute_amounts",
         store=True,
         help="The hours of all the technical actions.",
     )
-    amount_untaxed = fields.Monetary(
-        string="Untaxed Amount", compute="_compute_amounts", store=True, tracking=True
-    )
+    amount_untaxed = fields.Monetary(string="Untaxed Amount", compute="_compute_amounts", store=True, tracking=True)
     amount_tax = fields.Monetary(string="VAT", compute="_compute_amounts", store=True)
-    amount_total = fields.Monetary(
-        string="Total", compute="_compute_amounts", store=True, tracking=True
-    )
+    amount_total = fields.Monetary(string="Total", compute="_compute_amounts", store=True, tracking=True)
 
     _code_company_uniq = models.Constraint(
         "UNIQUE (code, company_id)",
         "Each fault of the catalogue needs its own code.",
     )
 
-    @api.depends(
-        "line_ids.price_subtotal", "line_ids.price_total", "line_ids.quantity", "company_id"
-    )
+    @api.depends("line_ids.price_subtotal", "line_ids.price_total", "line_ids.quantity", "company_id")
     def _compute_amounts(self):
         AccountTax = self.env["account.tax"]
         for fault in self:
@@ -75,8 +63,12 @@ class SupportFault(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
-        used = self.env["support.request"].sudo().search_count(  # any company's request counts
-            [("fault_id", "in", self.ids)], limit=1
+        used = (
+            self.env["support.request"]
+            .sudo()
+            .search_count(  # any company's request counts
+                [("fault_id", "in", self.ids)], limit=1
+            )
         )
         if used:
             raise UserError(

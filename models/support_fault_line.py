@@ -10,13 +10,9 @@ class SupportFaultLine(models.Model):
     _order = "fault_id, sequence, id"
     _check_company_auto = True
 
-    fault_id = fields.Many2one(
-        "support.fault", string="Fault", required=True, index=True, ondelete="cascade"
-    )
+    fault_id = fields.Many2one("support.fault", string="Fault", required=True, index=True, ondelete="cascade")
     sequence = fields.Integer(default=10)
-    company_id = fields.Many2one(
-        related="fault_id.company_id", store=True, index=True, precompute=True
-    )
+    company_id = fields.Many2one(related="fault_id.company_id", store=True, index=True, precompute=True)
     currency_id = fields.Many2one(related="fault_id.currency_id")
 
     _quantity_positive = models.Constraint(

@@ -36,15 +36,21 @@ class SupportInputGuard(models.AbstractModel):
             if field.type in ("char", "text", "html"):
                 texts = value.values() if isinstance(value, dict) else [value]  # translations
                 if any(isinstance(text, str) and unstorable_character(text) for text in texts):
-                    raise ValidationError(self.env._(
-                        "%(field)s contains characters that cannot be stored (control characters): remove them.",
-                        field=label,
-                    ))
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s contains characters that cannot be stored (control characters): remove them.",
+                            field=label,
+                        )
+                    )
                 max_length = self._support_text_max_lengths.get(name)
                 if max_length and isinstance(value, str) and len(value.strip()) > max_length:
-                    raise ValidationError(self.env._(
-                        "%(field)s is too long (%(max)s characters at most).", field=label, max=max_length,
-                    ))
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s is too long (%(max)s characters at most).",
+                            field=label,
+                            max=max_length,
+                        )
+                    )
             elif field.type in ("float", "monetary") and isinstance(value, (int, float)):
                 if not is_finite_number(value) or abs(value) > MAX_STORABLE_NUMBER:
                     raise ValidationError(self.env._("%(field)s must be a number.", field=label))

@@ -10,9 +10,7 @@ class SupportInstallation(models.Model):
 
     name = fields.Char(compute="_compute_name", store=True)
     active = fields.Boolean(default=True, tracking=True)
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
@@ -22,9 +20,7 @@ class SupportInstallation(models.Model):
         check_company=True,
         domain="[('is_company', '=', True)]",
     )
-    product_id = fields.Many2one(
-        "product.product", string="Product", required=True, tracking=True, check_company=True
-    )
+    product_id = fields.Many2one("product.product", string="Product", required=True, tracking=True, check_company=True)
     version = fields.Char(tracking=True)
     date_installed = fields.Date(string="Installed on")
     firm_id = fields.Many2one(

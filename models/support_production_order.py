@@ -5,7 +5,14 @@ from odoo.fields import Command
 from ..input_bounds import LONG_TEXT_MAX_LENGTH, MAX_AMOUNT, NAME_MAX_LENGTH, check_date_window
 
 # What the customer writes in the portal: the specification of the change.
-SPECIFICATION_FIELDS = ("title", "current_behaviour", "requested_change", "business_reason", "priority", "deadline_wish")
+SPECIFICATION_FIELDS = (
+    "title",
+    "current_behaviour",
+    "requested_change",
+    "business_reason",
+    "priority",
+    "deadline_wish",
+)
 
 
 class SupportProductionOrder(models.Model):
@@ -20,40 +27,65 @@ class SupportProductionOrder(models.Model):
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index="trigram")
     a1_form_id = fields.Many2one(
-        "support.a1.form", string="A1 Form", required=True, readonly=True, index=True, ondelete="restrict",
+        "support.a1.form",
+        string="A1 Form",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
     )
     recommendation_id = fields.Many2one(
-        "support.a1.recommendation", string="Recommendation", readonly=True, ondelete="restrict",
+        "support.a1.recommendation",
+        string="Recommendation",
+        readonly=True,
+        ondelete="restrict",
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, readonly=True, index=True,
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        index=True,
     )
     technician_id = fields.Many2one(related="a1_form_id.technician_id", string="Technician")
     firm_id = fields.Many2one(
-        "res.partner", string="Partner firm", readonly=True, index="btree_not_null",
+        "res.partner",
+        string="Partner firm",
+        readonly=True,
+        index="btree_not_null",
         help="The technician's firm: the vendor invoices it for the accepted order.",
     )
     kind = fields.Selection(
-        [("software", "Software change"), ("hosting", "Hosting extension")], required=True, readonly=True,
+        [("software", "Software change"), ("hosting", "Hosting extension")],
+        required=True,
+        readonly=True,
     )
     amount = fields.Monetary(
-        string="Estimated amount", tracking=True,
+        string="Estimated amount",
+        tracking=True,
         help="The technician's estimate in the A1 Form's recommendation: a guide, never invoiced.",
     )
     agreed_amount = fields.Monetary(
-        string="Agreed amount", tracking=True, copy=False,
+        string="Agreed amount",
+        tracking=True,
+        copy=False,
         help="The price of the change (before VAT) the production department sets when it accepts the "
         "specification. The customer accepts it in the portal before production starts; the vendor "
         "invoices the technician's firm this accepted amount only.",
     )
     amount_acceptance_id = fields.Many2one(
-        "support.acceptance", string="Customer's acceptance", readonly=True, copy=False, index="btree_not_null",
+        "support.acceptance",
+        string="Customer's acceptance",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
         help="The customer's acceptance of the agreed amount: who, when, from where, which amount.",
     )
     amount_accepted = fields.Boolean(
-        string="Amount accepted", compute="_compute_amount_accepted",
+        string="Amount accepted",
+        compute="_compute_amount_accepted",
         help="The customer accepted the agreed amount and the acceptance is not cancelled.",
     )
 
@@ -63,7 +95,8 @@ class SupportProductionOrder(models.Model):
     requested_change = fields.Text(string="Requested change")
     business_reason = fields.Text(string="Business reason")
     priority = fields.Selection(
-        [("0", "Normal"), ("1", "High"), ("2", "Urgent")], default="0",
+        [("0", "Normal"), ("1", "High"), ("2", "Urgent")],
+        default="0",
     )
     deadline_wish = fields.Date(string="Wished deadline")
 
@@ -76,13 +109,19 @@ class SupportProductionOrder(models.Model):
             ("invoiced", "Invoiced"),
             ("cancelled", "Cancelled"),
         ],
-        default="draft", required=True, readonly=True, copy=False, index=True, tracking=True,
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
     )
     submitted_on = fields.Datetime(readonly=True, copy=False)
     invoice_ids = fields.One2many("account.move", "production_order_id", string="Invoices", readonly=True)
 
     _recommendation_unique = models.Constraint(
-        "UNIQUE (recommendation_id)", "A recommendation gives one production order only.",
+        "UNIQUE (recommendation_id)",
+        "A recommendation gives one production order only.",
     )
     _amount_positive = models.Constraint(
         f"CHECK (amount >= 0 AND amount <= {MAX_AMOUNT})", f"The amount must be between 0 and {MAX_AMOUNT}."
@@ -121,9 +160,13 @@ class SupportProductionOrder(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"]._support_next(
-                    "support.production.order", self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                ) or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"]._support_next(
+                        "support.production.order",
+                        self.env["res.company"].browse(vals.get("company_id")) or self.env.company,
+                    )
+                    or "/"
+                )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -131,16 +174,20 @@ class SupportProductionOrder(models.Model):
         if "agreed_amount" in vals and any(
             order.amount_accepted and order.agreed_amount != vals["agreed_amount"] for order in self
         ):
-            raise UserError(self.env._(
-                "The customer accepted the agreed amount: it cannot be changed any more."
-            ))
+            raise UserError(self.env._("The customer accepted the agreed amount: it cannot be changed any more."))
         if "amount_acceptance_id" in vals:
             # Only an acceptance of this very order (created by ``_record``, read-only for
             # every role) replaces none or a cancelled one.
-            acceptance = self.env["support.acceptance"].sudo().browse(vals["amount_acceptance_id"])  # the evidence, whoever writes
-            if any(order.amount_accepted or acceptance.production_order_id != order or acceptance.state != "valid"
-                   for order in self):
-                raise UserError(self.env._("The customer's acceptance of the agreed amount is recorded from the portal only."))
+            acceptance = (
+                self.env["support.acceptance"].sudo().browse(vals["amount_acceptance_id"])
+            )  # the evidence, whoever writes
+            if any(
+                order.amount_accepted or acceptance.production_order_id != order or acceptance.state != "valid"
+                for order in self
+            ):
+                raise UserError(
+                    self.env._("The customer's acceptance of the agreed amount is recorded from the portal only.")
+                )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -158,10 +205,15 @@ class SupportProductionOrder(models.Model):
 
     def action_submit(self):
         """The customer sends the specification to the responsible department."""
-        self._check_state(("draft", "clarification"), self.env._("Only a draft order or one waiting for clarifications can be submitted."))
+        self._check_state(
+            ("draft", "clarification"),
+            self.env._("Only a draft order or one waiting for clarifications can be submitted."),
+        )
         for order in self:
             if not (order.title and order.requested_change):
-                raise UserError(self.env._("Give the order a title and describe the requested change before submitting it."))
+                raise UserError(
+                    self.env._("Give the order a title and describe the requested change before submitting it.")
+                )
         self.write({"state": "submitted", "submitted_on": fields.Datetime.now()})
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         for order in self:
@@ -186,14 +238,20 @@ class SupportProductionOrder(models.Model):
         self._check_state(("submitted",), self.env._("Only a submitted order can be accepted."))
         for order in self:
             if order.agreed_amount <= 0:
-                raise UserError(self.env._(
-                    "Set the agreed amount of %s before accepting it: the customer accepts that amount.", order.name))
+                raise UserError(
+                    self.env._(
+                        "Set the agreed amount of %s before accepting it: the customer accepts that amount.", order.name
+                    )
+                )
         self.write({"state": "accepted"})
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
 
     def action_cancel(self):
-        self._check_state(("draft", "submitted", "clarification", "accepted"), self.env._("An invoiced order cannot be cancelled: cancel its invoice first."))
+        self._check_state(
+            ("draft", "submitted", "clarification", "accepted"),
+            self.env._("An invoiced order cannot be cancelled: cancel its invoice first."),
+        )
         self.write({"state": "cancelled"})
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True
@@ -226,9 +284,12 @@ class SupportProductionOrder(models.Model):
             if not order.firm_id:
                 raise UserError(self.env._("%s has no technician's firm to invoice.", order.name))
             if not order.amount_accepted:
-                raise UserError(self.env._(
-                    "The customer has not accepted the agreed amount of %s yet: it is invoiced once accepted.",
-                    order.name))
+                raise UserError(
+                    self.env._(
+                        "The customer has not accepted the agreed amount of %s yet: it is invoiced once accepted.",
+                        order.name,
+                    )
+                )
         # A cancelled invoice frees the order only once its state is in the database.
         self.env["account.move"].flush_model(["state", "production_order_id"])
         moves = self.env["account.move"].create([order._prepare_invoice_vals() for order in self])
@@ -304,32 +365,41 @@ class SupportProductionOrder(models.Model):
         fpos = self.env["account.fiscal.position"].with_company(company)._get_fiscal_position(self.firm_id)
         taxes = fpos.map_tax(self.env["account.tax"]._support_service_sale_tax(company, self._get_invoice_product()))
         totals = taxes[:1].compute_all(self.agreed_amount, currency=self.currency_id)
-        acceptance = self.env["support.acceptance"]._record([{
-            "request_id": self.a1_form_id.request_id.id,
-            "production_order_id": self.id,
-            "kind": "production",
-            "accepted_by_id": partner.id,
-            "user_id": self.env.user.id,
-            "channel": "portal",
-            "ip_address": ip_address,
-            "accepted_on": fields.Datetime.now(),
-            "description": ("%s – %s" % (self.name, self.title or ""))[:NAME_MAX_LENGTH],
-            "currency_id": self.currency_id.id,
-            "amount_untaxed": self.agreed_amount,
-            "amount_tax": totals["total_included"] - totals["total_excluded"],
-            "amount_total": totals["total_included"],
-        }])
+        acceptance = self.env["support.acceptance"]._record(
+            [
+                {
+                    "request_id": self.a1_form_id.request_id.id,
+                    "production_order_id": self.id,
+                    "kind": "production",
+                    "accepted_by_id": partner.id,
+                    "user_id": self.env.user.id,
+                    "channel": "portal",
+                    "ip_address": ip_address,
+                    "accepted_on": fields.Datetime.now(),
+                    "description": ("%s – %s" % (self.name, self.title or ""))[:NAME_MAX_LENGTH],
+                    "currency_id": self.currency_id.id,
+                    "amount_untaxed": self.agreed_amount,
+                    "amount_tax": totals["total_included"] - totals["total_excluded"],
+                    "amount_total": totals["total_included"],
+                }
+            ]
+        )
         self.write({"amount_acceptance_id": acceptance.id})
         self.message_post(
-            body=self.env._("%(partner)s accepted the agreed amount %(amount)s: production may start.",
-                            partner=partner.name, amount=self.currency_id.format(self.agreed_amount)),
+            body=self.env._(
+                "%(partner)s accepted the agreed amount %(amount)s: production may start.",
+                partner=partner.name,
+                amount=self.currency_id.format(self.agreed_amount),
+            ),
             subtype_xmlid="mail.mt_note",
         )
         return acceptance
 
     def _on_invoices_cancelled(self):
         """An order whose invoices are all cancelled or deleted is invoiceable again."""
-        back = self.filtered(lambda o: o.state == "invoiced" and not o.invoice_ids.filtered(lambda m: m.state != "cancel"))
+        back = self.filtered(
+            lambda o: o.state == "invoiced" and not o.invoice_ids.filtered(lambda m: m.state != "cancel")
+        )
         back.write({"state": "accepted"})
 
     def action_view_invoices(self):

@@ -23,21 +23,24 @@ class SupportRequest(models.Model):
     # manager and the vendor's staff, as the record rules say; nobody else.
     _mail_post_access = "read"
 
-    name = fields.Char(
-        string="Number", required=True, readonly=True, copy=False, default="/", index="trigram"
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
+    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index="trigram")
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
         # indexed by _partner_state_idx (partner_id, id DESC), which serves the portal list too
-        "res.partner", string="Customer", required=True, tracking=True,
-        check_company=True, domain="[('is_company', '=', True)]",
+        "res.partner",
+        string="Customer",
+        required=True,
+        tracking=True,
+        check_company=True,
+        domain="[('is_company', '=', True)]",
         help="The customer company (commercial entity).",
     )
     contact_id = fields.Many2one(
-        "res.partner", string="Contact person", tracking=True, check_company=True,
+        "res.partner",
+        string="Contact person",
+        tracking=True,
+        check_company=True,
         domain="[('commercial_partner_id', '=', partner_id)]",
     )
     contact_phone = fields.Char(related="contact_id.phone", string="Contact phone")
@@ -45,7 +48,11 @@ class SupportRequest(models.Model):
         [("portal", "Portal"), ("phone", "Phone")], required=True, default="phone", readonly=True
     )
     fault_id = fields.Many2one(
-        "support.fault", string="Fault", required=True, tracking=True, check_company=True,
+        "support.fault",
+        string="Fault",
+        required=True,
+        tracking=True,
+        check_company=True,
         readonly=True,
     )
     description = fields.Text(string="Customer's description")
@@ -55,19 +62,33 @@ class SupportRequest(models.Model):
         [("onsite", "On site"), ("remote", "Remote")], required=True, default="remote", tracking=True
     )
     installation_id = fields.Many2one(
-        "support.installation", string="Installation", check_company=True,
+        "support.installation",
+        string="Installation",
+        check_company=True,
         domain="[('partner_id', '=', partner_id)]",
     )
     user_id = fields.Many2one(
-        "res.users", string="Account Manager", compute="_compute_user_id", store=True,
-        readonly=False, tracking=True, index=True, domain="[('share', '=', False)]",
+        "res.users",
+        string="Account Manager",
+        compute="_compute_user_id",
+        store=True,
+        readonly=False,
+        tracking=True,
+        index=True,
+        domain="[('share', '=', False)]",
     )
     technician_id = fields.Many2one(
-        "res.partner", string="Technician", tracking=True, index="btree_not_null",
+        "res.partner",
+        string="Technician",
+        tracking=True,
+        index="btree_not_null",
         domain="[('is_support_technician', '=', True)]",
     )
     firm_id = fields.Many2one(
-        "res.partner", string="Partner firm", compute="_compute_firm_id", store=True,
+        "res.partner",
+        string="Partner firm",
+        compute="_compute_firm_id",
+        store=True,
         index="btree_not_null",
     )
     state = fields.Selection(
@@ -82,11 +103,20 @@ class SupportRequest(models.Model):
             ("refused", "Refused"),
             ("cancelled", "Cancelled"),
         ],
-        default="new", required=True, readonly=True, copy=False, index=True, tracking=True,
+        default="new",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
     )
     lead_id = fields.Many2one("crm.lead", string="ESTES opportunity", readonly=True, copy=False)
     contract_id = fields.Many2one(
-        "support.contract", string="ESTES contract", readonly=True, copy=False, index="btree_not_null",
+        "support.contract",
+        string="ESTES contract",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
         help="The ESTES contract that covered the customer when the request passed the contract "
         "gate: the evidence of the gate's decision.",
     )
@@ -98,7 +128,9 @@ class SupportRequest(models.Model):
     )
     meeting_address = fields.Char(string="Meeting address")
     amount_accepted = fields.Monetary(
-        string="Accepted amount", compute="_compute_amount_accepted", store=True,
+        string="Accepted amount",
+        compute="_compute_amount_accepted",
+        store=True,
         help="The total (VAT included) of the valid cost acceptances: the request and its accepted extra actions.",
     )
     submission_token = fields.Char(copy=False, readonly=True)
@@ -161,7 +193,9 @@ class SupportRequest(models.Model):
     def _check_partner(self):
         for request in self:
             if request.partner_id != request.partner_id.commercial_partner_id:
-                raise ValidationError(self.env._("A request is made for the customer company, not for one of its contacts."))
+                raise ValidationError(
+                    self.env._("A request is made for the customer company, not for one of its contacts.")
+                )
             if request.contact_id and request.contact_id.commercial_partner_id != request.partner_id:
                 raise ValidationError(
                     self.env._(
@@ -187,9 +221,12 @@ class SupportRequest(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"]._support_next(
-                    "support.request", self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                ) or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"]._support_next(
+                        "support.request", self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                    )
+                    or "/"
+                )
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
@@ -203,8 +240,9 @@ class SupportRequest(models.Model):
     # Registration (steps 2 to 4)
     # ------------------------------------------------------------------
 
-    def _prepare_acceptance_values(self, accepted_by, channel, ip_address=None, kind="request", lines=None,
-                                   accepted_on=None):
+    def _prepare_acceptance_values(
+        self, accepted_by, channel, ip_address=None, kind="request", lines=None, accepted_on=None
+    ):
         """Freeze what the customer accepts: each action line with its price, and the totals."""
         self.ensure_one()
         lines = lines if lines is not None else self.fault_id.line_ids
@@ -288,10 +326,15 @@ class SupportRequest(models.Model):
         users_and_notes = []
         for request in self:
             user = request.user_id or fallback
-            users_and_notes.append((user, request.with_context(lang=user.lang).env._(  # the assignee's language
-                "Agree the day and hour of the meeting with %(customer)s.",
-                customer=(request.contact_id or request.partner_id).display_name,
-            )))
+            users_and_notes.append(
+                (
+                    user,
+                    request.with_context(lang=user.lang).env._(  # the assignee's language
+                        "Agree the day and hour of the meeting with %(customer)s.",
+                        customer=(request.contact_id or request.partner_id).display_name,
+                    ),
+                )
+            )
         self._support_schedule_activities("certified_support.mail_activity_to_schedule", users_and_notes)
 
     def _support_schedule_activities(self, act_type_xmlid, users_and_notes):
@@ -319,8 +362,9 @@ class SupportRequest(models.Model):
             lang: activity_type.with_context(lang=lang).summary or None for lang in {user.lang for user in users}
         }
         Activity.flush_model()
-        self.env.cr.execute(SQL(
-            """INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id,
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id,
                                           summary, note, date_deadline, user_id, user_tz, automated, active,
                                           create_uid, create_date, write_uid, write_date)
                SELECT %(model_id)s, %(model)s, rows.res_id, rows.res_name, %(type_id)s,
@@ -330,19 +374,20 @@ class SupportRequest(models.Model):
                              %(notes)s::text[], %(user_ids)s::int[], %(user_tzs)s::varchar[])
                       AS rows(res_id, res_name, summary, note, user_id, user_tz)
             RETURNING id""",
-            model_id=self.env["ir.model"]._get_id(self._name),
-            model=self._name,
-            type_id=activity_type.id,
-            summaries=[summaries[user.lang] for user in users],
-            today=fields.Date.context_today(self),
-            uid=self.env.uid,
-            now=fields.Datetime.now(),
-            res_ids=self.ids,
-            res_names=self.mapped("name"),  # a request's display name is its number
-            notes=[str(Markup("<p>%s</p>") % note) for _user, note in users_and_notes],
-            user_ids=[user.id for user in users],
-            user_tzs=[user.tz or None for user in users],
-        ))
+                model_id=self.env["ir.model"]._get_id(self._name),
+                model=self._name,
+                type_id=activity_type.id,
+                summaries=[summaries[user.lang] for user in users],
+                today=fields.Date.context_today(self),
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+                res_ids=self.ids,
+                res_names=self.mapped("name"),  # a request's display name is its number
+                notes=[str(Markup("<p>%s</p>") % note) for _user, note in users_and_notes],
+                user_ids=[user.id for user in users],
+                user_tzs=[user.tz or None for user in users],
+            )
+        )
         activities = Activity.browse(row[0] for row in self.env.cr.fetchall())
         self.invalidate_recordset(["activity_ids"])
         for user, count in Counter(users).items():

@@ -17,18 +17,16 @@ class SupportRequestExtra(models.Model):
     _order = "request_id, id"
     _check_company_auto = True
 
-    request_id = fields.Many2one(
-        "support.request", string="Request", required=True, index=True, ondelete="cascade"
-    )
+    request_id = fields.Many2one("support.request", string="Request", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="request_id.company_id", store=True, index=True, precompute=True)
     partner_id = fields.Many2one(related="request_id.partner_id", store=True, index=True, precompute=True)
     currency_id = fields.Many2one(related="request_id.currency_id")
-    proposed_by_id = fields.Many2one(
-        "res.partner", string="Proposed by", default=lambda self: self.env.user.partner_id
-    )
+    proposed_by_id = fields.Many2one("res.partner", string="Proposed by", default=lambda self: self.env.user.partner_id)
     state = fields.Selection(
         [("proposed", "Waiting for the customer"), ("accepted", "Accepted"), ("refused", "Refused")],
-        default="proposed", required=True, index=True,
+        default="proposed",
+        required=True,
+        index=True,
     )
     acceptance_id = fields.Many2one("support.acceptance", string="Acceptance", readonly=True, copy=False)
 
@@ -70,9 +68,7 @@ class SupportRequestExtra(models.Model):
             raise UserError(self.env._("This extra action has already been answered."))
         for extra in self:
             acceptance = self.env["support.acceptance"]._record(
-                extra.request_id._prepare_acceptance_values(
-                    accepted_by, channel, ip_address, kind="extra", lines=extra
-                )
+                extra.request_id._prepare_acceptance_values(accepted_by, channel, ip_address, kind="extra", lines=extra)
             )
             extra.write({"state": "accepted", "acceptance_id": acceptance.id})
             extra.request_id.message_post(

@@ -31,22 +31,32 @@ class SupportRequest(models.Model):
     rating_last_value = fields.Float(compute="_compute_rating_last_value", store=True, precompute=True)
     support_signed_on = fields.Datetime(
         # searched with state 'done' only: _state_signed_idx is its index
-        string="A1 Form signed on", compute="_compute_support_signed_on", store=True,
+        string="A1 Form signed on",
+        compute="_compute_support_signed_on",
+        store=True,
         help="When the customer first signed the request's A1 Form (signing a correction later does not "
         "change it): the 3 working days to rate start then.",
     )
     support_rating_reminder_date = fields.Datetime(
-        string="Last rating reminder", readonly=True, copy=False,
+        string="Last rating reminder",
+        readonly=True,
+        copy=False,
     )
     support_escalated_on = fields.Datetime(string="Escalated on", readonly=True, copy=False)
     support_corrective_state = fields.Selection(
-        [("open", "Open"), ("done", "Done")], string="Corrective action", readonly=True, copy=False,
-        tracking=True, index="btree_not_null",
+        [("open", "Open"), ("done", "Done")],
+        string="Corrective action",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index="btree_not_null",
         help="Opened by a rating of 1 or 2 out of 5: a support manager finds why the customer is "
         "unhappy and marks the activity done with what was done.",
     )
     support_close_attempts = fields.Integer(
-        string="Call attempts", readonly=True, copy=False,
+        string="Call attempts",
+        readonly=True,
+        copy=False,
         help="How many times the account manager called without reaching the customer.",
     )
 
@@ -96,17 +106,17 @@ class SupportRequest(models.Model):
         kwargs.pop("rating_value", None)
         return super().message_post(**kwargs)
 
-    def rating_apply(self, rate, token=None, rating=None, feedback=None, subtype_xmlid=None,
-                     notify_delay_send=False):
+    def rating_apply(self, rate, token=None, rating=None, feedback=None, subtype_xmlid=None, notify_delay_send=False):
         self.ensure_one()
         if token and not rating:
             rating = self.env["rating.rating"].search([("access_token", "=", token)], limit=1)
         if rating and rating.support_source != "phone" and self.support_escalated_on:
-            raise UserError(
-                self.env._("This request is being closed by phone: the rating link is no longer valid.")
-            )
+            raise UserError(self.env._("This request is being closed by phone: the rating link is no longer valid."))
         rating = super().rating_apply(
-            rate, rating=rating, feedback=feedback, subtype_xmlid=subtype_xmlid,
+            rate,
+            rating=rating,
+            feedback=feedback,
+            subtype_xmlid=subtype_xmlid,
             notify_delay_send=notify_delay_send,
         )
         self._support_on_rating_submitted(rating)
@@ -117,8 +127,12 @@ class SupportRequest(models.Model):
         self.ensure_one()
         if self.state in ("done", "to_close_by_phone"):
             self.sudo().write({"state": "closed"})  # the customer's rating closes the request
-            self.sudo().activity_unlink(["certified_support.mail_activity_close_by_phone"])  # the AM's to-do, ended by the customer
-        template = self.env.ref("certified_support.mail_template_request_rated").sudo()  # customers may not read mail templates
+            self.sudo().activity_unlink(
+                ["certified_support.mail_activity_close_by_phone"]
+            )  # the AM's to-do, ended by the customer
+        template = self.env.ref(
+            "certified_support.mail_template_request_rated"
+        ).sudo()  # customers may not read mail templates
         if self.user_id and rating.support_source != "phone":  # by phone, the manager gave it
             template.with_context(support_rating_id=rating.id).send_mail(self.id)
         if rating.rating <= CORRECTIVE_RATING_MAX and self.support_corrective_state != "open":
@@ -131,8 +145,10 @@ class SupportRequest(models.Model):
         if company.support_corrective_user_id:
             return company.support_corrective_user_id
         # sudo: the group's members, whoever's rating (the public link) asks
-        managers = self.env.ref("certified_support.group_support_manager").sudo().all_user_ids.filtered(
-            lambda u: not u.share and company in u.company_ids and u.id != SUPERUSER_ID
+        managers = (
+            self.env.ref("certified_support.group_support_manager")
+            .sudo()
+            .all_user_ids.filtered(lambda u: not u.share and company in u.company_ids and u.id != SUPERUSER_ID)
         )
         return managers.sorted("id")[:1] or self.user_id or self.env.ref("base.user_admin")
 
@@ -164,9 +180,14 @@ class SupportRequest(models.Model):
 
     def _support_last_rating(self):
         self.ensure_one()
-        return self.env["rating.rating"].sudo().search(  # the rating, whoever asks (customer or staff)
-            [("res_model", "=", self._name), ("res_id", "=", self.id), ("consumed", "=", True)],
-            order="write_date desc, id desc", limit=1,
+        return (
+            self.env["rating.rating"]
+            .sudo()
+            .search(  # the rating, whoever asks (customer or staff)
+                [("res_model", "=", self._name), ("res_id", "=", self.id), ("consumed", "=", True)],
+                order="write_date desc, id desc",
+                limit=1,
+            )
         )
 
     # ------------------------------------------------------------------
@@ -297,14 +318,19 @@ class SupportRequest(models.Model):
         rating, too slow for an escalation run over 100,000 requests."""
         Rating = self.env["rating.rating"]
         Rating.flush_model(["res_model", "res_id", "consumed", "access_token"])
-        self.env.cr.execute(SQL(
-            """UPDATE rating_rating
+        self.env.cr.execute(
+            SQL(
+                """UPDATE rating_rating
                   SET access_token = replace(gen_random_uuid()::text, '-', ''),
                       write_uid = %(uid)s, write_date = %(now)s
                 WHERE res_model = %(model)s AND res_id = ANY(%(ids)s) AND consumed IS NOT TRUE
             RETURNING id""",
-            uid=self.env.uid, now=fields.Datetime.now(), model=self._name, ids=self.ids,
-        ))
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+                model=self._name,
+                ids=self.ids,
+            )
+        )
         Rating.browse(row[0] for row in self.env.cr.fetchall()).invalidate_recordset(
             ["access_token", "write_uid", "write_date"]
         )
@@ -317,9 +343,12 @@ class SupportRequest(models.Model):
         template = self.env.ref("certified_support.mail_template_request_close_by_phone")
         # The context is copied and hashed by every environment the rendering opens: it
         # carries only what an e-mail shows (how many, and the first ones), not every id.
-        template.with_context(support_escalation_digest={
-            user.id: (len(requests), tuple(requests[:ESCALATION_MAIL_ROWS].ids)) for user, requests in by_user.items()
-        }).send_mail_batch(list(user.id for user in by_user))
+        template.with_context(
+            support_escalation_digest={
+                user.id: (len(requests), tuple(requests[:ESCALATION_MAIL_ROWS].ids))
+                for user, requests in by_user.items()
+            }
+        ).send_mail_batch(list(user.id for user in by_user))
 
     def _support_escalation_digest(self, user):
         """For the e-mail template: how many requests of the batch came to ``user``, and the
@@ -331,7 +360,7 @@ class SupportRequest(models.Model):
         """The phone numbers the account manager may call: contact, then company."""
         self.ensure_one()
         phones = []
-        for partner in (self.contact_id | self.partner_id):
+        for partner in self.contact_id | self.partner_id:
             if partner.phone and partner.phone not in phones:
                 phones.append(partner.phone)
         return phones
@@ -348,7 +377,9 @@ class SupportRequest(models.Model):
 
     def _cancel(self, reason):
         if any(request.state == "to_close_by_phone" for request in self):
-            raise UserError(self.env._("A request waiting to be closed by phone cannot be cancelled; close it by phone."))
+            raise UserError(
+                self.env._("A request waiting to be closed by phone cannot be cancelled; close it by phone.")
+            )
         return super()._cancel(reason)
 
     # ------------------------------------------------------------------

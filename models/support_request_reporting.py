@@ -11,11 +11,15 @@ class SupportRequest(models.Model):
     _inherit = "support.request"
 
     state_date = fields.Datetime(
-        string="In this state since", compute="_compute_state_date", store=True, index=True,
+        string="In this state since",
+        compute="_compute_state_date",
+        store=True,
+        index=True,
         help="When the request entered its current state.",
     )
     support_days_in_state = fields.Integer(
-        string="Days in state", compute="_compute_support_days_in_state",
+        string="Days in state",
+        compute="_compute_support_days_in_state",
         help="Days since the request entered its current state.",
     )
     support_kanban_color = fields.Integer(compute="_compute_support_kanban_color")
@@ -54,10 +58,17 @@ class SupportRequest(models.Model):
         field = self.env["ir.model.fields"]._get(self._name, "state")
         # sudo: tracking values are read through their messages; the dossier is printed by a
         # support manager, who reads the request and its whole chatter.
-        trackings = self.env["mail.tracking.value"].sudo().search(
-            [("field_id", "=", field.id), ("mail_message_id.model", "=", self._name),
-             ("mail_message_id.res_id", "=", self.id)],
-            order="id",
+        trackings = (
+            self.env["mail.tracking.value"]
+            .sudo()
+            .search(
+                [
+                    ("field_id", "=", field.id),
+                    ("mail_message_id.model", "=", self._name),
+                    ("mail_message_id.res_id", "=", self.id),
+                ],
+                order="id",
+            )
         )
         # The tracking stored each state's label in the language of whoever changed it:
         # shown again in the reader's language.
@@ -74,8 +85,12 @@ class SupportRequest(models.Model):
 
         history = [(self.create_date, self.create_uid.name, False, self.env._("Registered"))]
         history += [
-            (value.mail_message_id.date, value.mail_message_id.author_id.name or value.create_uid.name,
-             label(value.old_value_char), label(value.new_value_char))
+            (
+                value.mail_message_id.date,
+                value.mail_message_id.author_id.name or value.create_uid.name,
+                label(value.old_value_char),
+                label(value.new_value_char),
+            )
             for value in trackings
         ]
         return history

@@ -23,7 +23,9 @@ class A1FormMixin:
         )
         cls.env["res.users"].create(
             {
-                "name": cls.other_technician.name, "login": "cs_other_technician", "password": "cs_other_technician",
+                "name": cls.other_technician.name,
+                "login": "cs_other_technician",
+                "password": "cs_other_technician",
                 "partner_id": cls.other_technician.id,
                 "group_ids": [Command.set(cls.env.ref("certified_support.group_support_technician").ids)],
             }
@@ -42,8 +44,12 @@ class A1FormMixin:
         )
         request._register_request(contact)
         cls.env["support.request.schedule"].with_context(default_request_id=request.id).create(
-            {"start": "2026-03-12 08:00:00", "technician_id": technician.id, "location": "onsite",
-             "address": "Λεωφ. Συγγρού 120, Αθήνα"}
+            {
+                "start": "2026-03-12 08:00:00",
+                "technician_id": technician.id,
+                "location": "onsite",
+                "address": "Λεωφ. Συγγρού 120, Αθήνα",
+            }
         ).action_confirm()
         return request
 
@@ -56,7 +62,9 @@ class A1FormMixin:
                 "date_end": "2026-03-12 09:45:00",
                 "note": "<p>Επανεκκίνηση της υπηρεσίας διαβίβασης.</p>",
                 "recommendation_ids": [
-                    Command.create({"name": "Αναβάθμιση σε Πήγασος ERP 6", "kind": "software", "estimated_cost": 800.0}),
+                    Command.create(
+                        {"name": "Αναβάθμιση σε Πήγασος ERP 6", "kind": "software", "estimated_cost": 800.0}
+                    ),
                     Command.create({"name": "Νέος διακομιστής", "kind": "hardware", "estimated_cost": 1500.0}),
                 ],
                 **values,

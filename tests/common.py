@@ -14,12 +14,8 @@ class SupportDataMixin:
         cls.Contract = cls.env["support.contract"]
 
         # The vendor's staff
-        cls.user_support = new_test_user(
-            cls.env, "cs_support", groups="certified_support.group_support_user"
-        )
-        cls.user_manager = new_test_user(
-            cls.env, "cs_manager", groups="certified_support.group_support_manager"
-        )
+        cls.user_support = new_test_user(cls.env, "cs_support", groups="certified_support.group_support_user")
+        cls.user_manager = new_test_user(cls.env, "cs_manager", groups="certified_support.group_support_manager")
         cls.user_accountant = new_test_user(
             cls.env, "cs_accountant", groups="certified_support.group_support_accountant"
         )
@@ -34,9 +30,7 @@ class SupportDataMixin:
         cls.customer_contact = cls.env["res.partner"].create(
             {"name": "Γιώργος Παπαδόπουλος", "parent_id": cls.customer.id}
         )
-        cls.other_customer = cls.env["res.partner"].create(
-            {"name": "Ναυτιλιακή Αιγαίου Ε.Π.Ε.", "is_company": True}
-        )
+        cls.other_customer = cls.env["res.partner"].create({"name": "Ναυτιλιακή Αιγαίου Ε.Π.Ε.", "is_company": True})
         cls.other_contact = cls.env["res.partner"].create(
             {"name": "Σπύρος Μαρκόπουλος", "parent_id": cls.other_customer.id}
         )
@@ -162,7 +156,6 @@ class SupportDataMixin:
 
 
 class SupportCommon(SupportDataMixin, TransactionCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -170,7 +163,6 @@ class SupportCommon(SupportDataMixin, TransactionCase):
 
 
 class SupportHttpCommon(SupportDataMixin, HttpCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

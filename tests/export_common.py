@@ -22,14 +22,14 @@ class XlsxExportMixin(RatingMixin):
             {"name": "Ελένη Δημητρίου", "parent_id": cls.second_firm.id, "is_support_technician": True}
         )
         new_test_user(
-            cls.env, "cs_second_technician", groups="certified_support.group_support_technician",
+            cls.env,
+            "cs_second_technician",
+            groups="certified_support.group_support_technician",
             partner_id=cls.second_technician.id,
         )
         cls._certify_technicians(cls.second_technician)
         with freeze_time("2026-03-10"):
-            cls.second_request = cls._a1_scheduled_request(
-                cls.other_customer, cls.other_contact, cls.second_technician
-            )
+            cls.second_request = cls._a1_scheduled_request(cls.other_customer, cls.other_contact, cls.second_technician)
         cls.customer.vat = "EL094014201"
         cls.signed_form = cls._create_a1(cls.request)
         cls.signed_form._sign("Γιώργος Παπαδόπουλος", "scan", signed_on="2026-03-13 08:00:00", pdf=SCAN)

@@ -16,7 +16,9 @@ class ProductionOrderMixin(A1FormMixin):
     def _sign_a1(cls, form, accepted=None):
         """The customer's acceptance by scan; `accepted` are the recommendations they ticked."""
         return form._sign(
-            "Γιώργος Παπαδόπουλος", "scan", pdf=b"%PDF-1.4 signed scan",
+            "Γιώργος Παπαδόπουλος",
+            "scan",
+            pdf=b"%PDF-1.4 signed scan",
             accepted_recommendations=form.recommendation_ids if accepted is None else accepted,
         )
 
@@ -37,14 +39,22 @@ class ProductionOrderMixin(A1FormMixin):
             {"name": cls.firm.name, "partner_id": cls.firm.id, "currency_id": cls.company.currency_id.id}
         )
         cls._ensure_chart(cls.firm_company)
-        cls.firm_tax = cls.env["account.tax"].create({
-            "name": "ΦΠΑ 24% (εταιρεία)", "amount": 24.0, "amount_type": "percent", "type_tax_use": "sale",
-            "company_id": cls.firm_company.id,
-        })
+        cls.firm_tax = cls.env["account.tax"].create(
+            {
+                "name": "ΦΠΑ 24% (εταιρεία)",
+                "amount": 24.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "company_id": cls.firm_company.id,
+            }
+        )
         cls.product_remote.taxes_id = cls.tax_24 | cls.firm_tax
         cls.user_firm_accountant = new_test_user(
-            cls.env, "cs_firm_accountant", groups="certified_support.group_support_accountant",
-            company_id=cls.firm_company.id, company_ids=[cls.firm_company.id],
+            cls.env,
+            "cs_firm_accountant",
+            groups="certified_support.group_support_accountant",
+            company_id=cls.firm_company.id,
+            company_ids=[cls.firm_company.id],
         )
 
     @classmethod

@@ -37,12 +37,15 @@ class RatingMixin(A1FormMixin):
 
     def _rating_mails(self, request):
         return self.env["mail.message"].search(
-            [("model", "=", "support.request"), ("res_id", "=", request.id),
-             ("subject", "ilike", "how satisfied")]
+            [("model", "=", "support.request"), ("res_id", "=", request.id), ("subject", "ilike", "how satisfied")]
         )
 
     def _am_mails(self, request, subject):
         return self.env["mail.mail"].search(
-            [("model", "=", "support.request"), ("res_id", "=", request.id),
-             ("subject", "ilike", subject), ("recipient_ids", "in", self.user_support.partner_id.ids)]
+            [
+                ("model", "=", "support.request"),
+                ("res_id", "=", request.id),
+                ("subject", "ilike", subject),
+                ("recipient_ids", "in", self.user_support.partner_id.ids),
+            ]
         )

@@ -24,7 +24,6 @@ RECOMMENDATIONS = [
 
 
 class A1CorrectionMixin(ProductionOrderMixin):
-
     def _correct(self, form, quantity=1.0, user=None):
         """The account manager corrects the signed form (1 hour instead of the 1.5 billed) and files it."""
         user = user or self.user_support
@@ -36,18 +35,25 @@ class A1CorrectionMixin(ProductionOrderMixin):
 
     def _meeting_invoices(self, *forms):
         """The customer invoices of the meeting that are open: not cancelled, not reversed."""
-        return self.env["account.move"].search([
-            ("a1_form_id", "in", [form.id for form in forms]), ("move_type", "=", "out_invoice"),
-            ("state", "!=", "cancel"), ("payment_state", "!=", "reversed"),
-        ])
+        return self.env["account.move"].search(
+            [
+                ("a1_form_id", "in", [form.id for form in forms]),
+                ("move_type", "=", "out_invoice"),
+                ("state", "!=", "cancel"),
+                ("payment_state", "!=", "reversed"),
+            ]
+        )
 
     def _credit_notes(self, invoice):
         return self.env["account.move"].search([("reversed_entry_id", "=", invoice.id)])
 
     def _to_invoice(self):
         user = self.user_firm_accountant
-        return self.env["support.a1.form"].with_user(user).with_context(allowed_company_ids=user.company_ids.ids).search(
-            [("invoice_status", "=", "to_invoice"), ("firm_company_id", "in", user.company_ids.ids)]
+        return (
+            self.env["support.a1.form"]
+            .with_user(user)
+            .with_context(allowed_company_ids=user.company_ids.ids)
+            .search([("invoice_status", "=", "to_invoice"), ("firm_company_id", "in", user.company_ids.ids)])
         )
 
     def _notices(self, form):
@@ -56,7 +62,8 @@ class A1CorrectionMixin(ProductionOrderMixin):
 
     def _followups(self, form):
         return form.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_a1_recommendation"))
+            lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_a1_recommendation")
+        )
 
     def _assert_billed_once(self, original, correction, invoice):
         """Exactly one open invoice for the meeting, the credit note linked, the correction's amounts."""
@@ -86,7 +93,6 @@ class A1CorrectionMixin(ProductionOrderMixin):
 
 @tagged("post_install", "-at_install")
 class TestA1Correction(A1CorrectionMixin, SupportCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -110,8 +116,9 @@ class TestA1Correction(A1CorrectionMixin, SupportCommon):
         self.assertEqual(todo.user_id, self.user_firm_accountant, "the accountant who invoiced the original posts it")
         self.assertIn(correction.name, todo.summary)
         # The reversed invoice and its credit note stay as they are: nothing bills the meeting again.
-        accountant = self.env(user=self.user_firm_accountant, context=dict(
-            self.env.context, allowed_company_ids=self.firm_company.ids))
+        accountant = self.env(
+            user=self.user_firm_accountant, context=dict(self.env.context, allowed_company_ids=self.firm_company.ids)
+        )
         for move in (invoice, credit_note):
             with self.subTest(move=move.name), self.assertRaises(UserError):
                 move.with_env(accountant).button_draft()
@@ -135,7 +142,8 @@ class TestA1Correction(A1CorrectionMixin, SupportCommon):
         self.assertAlmostEqual(open_invoices.amount_untaxed, 1 * 36)
         with self.assertRaises(UserError):
             invoice.with_user(self.user_firm_accountant).with_context(
-                allowed_company_ids=self.firm_company.ids).button_draft()
+                allowed_company_ids=self.firm_company.ids
+            ).button_draft()
 
     def test_not_invoiced_yet_the_correction_takes_its_place_in_the_list(self):
         original = self._create_signed_a1()
@@ -165,14 +173,17 @@ class TestA1Correction(A1CorrectionMixin, SupportCommon):
 
         correction = self._correct(original)
         self.assertEqual(correction.recommendation_ids.origin_id, original.recommendation_ids, "the lineage")
-        correction.write({"recommendation_ids": [
-            Command.create({"name": "Νέα αναφορά πωλήσεων", "kind": "software", "estimated_cost": 300.0}),
-        ]})
+        correction.write(
+            {
+                "recommendation_ids": [
+                    Command.create({"name": "Νέα αναφορά πωλήσεων", "kind": "software", "estimated_cost": 300.0}),
+                ]
+            }
+        )
         self._sign_a1(correction)  # all accepted again, and the new one
         new = correction.recommendation_ids.filtered(lambda r: not r.origin_id)
         self.assertEqual(correction.production_order_ids.recommendation_id, new, "only the new recommendation")
-        self.assertEqual(
-            self.env["support.production.order"].search_count([("partner_id", "=", self.customer.id)]), 2)
+        self.assertEqual(self.env["support.production.order"].search_count([("partner_id", "=", self.customer.id)]), 2)
         self.assertIn(correction.name, order.message_ids[0].body, "the order's department reads it was kept")
         self.assertFalse(self._notices(correction), "no second hardware notice")
         self.assertFalse(self._followups(correction), "no second to-do for the account manager")
@@ -187,7 +198,9 @@ class TestA1Correction(A1CorrectionMixin, SupportCommon):
         self.assertFalse(self._followups(second))
 
     def test_refused_then_accepted_in_the_correction_is_followed_up(self):
-        original = self._create_signed_a1(recommendations=RECOMMENDATIONS, accepted=self.env["support.a1.recommendation"])
+        original = self._create_signed_a1(
+            recommendations=RECOMMENDATIONS, accepted=self.env["support.a1.recommendation"]
+        )
         self.assertFalse(original.production_order_ids)
         correction = self._correct(original)
         self._sign_a1(correction)
@@ -210,11 +223,19 @@ class TestA1Correction(A1CorrectionMixin, SupportCommon):
         original._sign("Γιώργος Παπαδόπουλος", "scan", signed_on="2026-03-13 08:00:00", pdf=b"%PDF-1.4 original")
         self.assertEqual(str(self.request.support_signed_on), "2026-03-13 08:00:00")
         correction = self._correct(original)
-        correction._sign("Γιώργος Παπαδόπουλος", "scan", signed_on="2026-03-20 08:00:00", pdf=b"%PDF-1.4 correction",
-                         accepted_recommendations=correction.recommendation_ids.browse())
+        correction._sign(
+            "Γιώργος Παπαδόπουλος",
+            "scan",
+            signed_on="2026-03-20 08:00:00",
+            pdf=b"%PDF-1.4 correction",
+            accepted_recommendations=correction.recommendation_ids.browse(),
+        )
         self.assertEqual(original.state, "corrected")
-        self.assertEqual(str(self.request.support_signed_on), "2026-03-13 08:00:00",
-                         "the 3 working days to rate count from the customer's first signature")
+        self.assertEqual(
+            str(self.request.support_signed_on),
+            "2026-03-13 08:00:00",
+            "the 3 working days to rate count from the customer's first signature",
+        )
 
     def test_one_correction_at_a_time(self):
         original = self._create_signed_a1()
@@ -261,7 +282,8 @@ class TestA1Correction(A1CorrectionMixin, SupportCommon):
         other = self._create_a1(request=self.other_request)
         with self.assertRaises(ValidationError):
             self.env["support.a1.recommendation"].create(
-                {"a1_form_id": correction.id, "name": "x", "origin_id": other.recommendation_ids[0].id})
+                {"a1_form_id": correction.id, "name": "x", "origin_id": other.recommendation_ids[0].id}
+            )
         with self.assertRaises(UserError):
             correction.recommendation_ids[0].write({"origin_id": False})
 
@@ -308,7 +330,9 @@ class TestA1CorrectionPortal(A1CorrectionMixin, SupportHttpCommon):
         self.assertIn("o_a1_sign_button", response.text)
         result = self.make_jsonrpc_request(f"/my/a1/{form.id}/recommendations", {"accepted_ids": accepted.ids})
         self.assertEqual(result["accepted_ids"], accepted.ids)
-        result = self.make_jsonrpc_request(f"/my/a1/{form.id}/accept", {"name": "Γιώργος Παπαδόπουλος", "signature": PNG})
+        result = self.make_jsonrpc_request(
+            f"/my/a1/{form.id}/accept", {"name": "Γιώργος Παπαδόπουλος", "signature": PNG}
+        )
         self.assertTrue(result.get("force_refresh"), result)
         return response
 

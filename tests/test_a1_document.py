@@ -37,27 +37,44 @@ class A1DocumentMixin(A1FormMixin):
         cls._setup_a1_data()
         cls.env["ir.module.module"]._load_module_terms(["certified_support"], ["el_GR"], overwrite=True)
         greece = cls.env.ref("base.gr")
-        cls.customer.write({
-            "street": "Λεωφ. Συγγρού 120", "zip": "117 45", "city": "Αθήνα", "country_id": greece.id,
-            "vat": "EL094761359", "support_tax_office": "Καλλιθέας",
-        })
-        cls.firm.write({
-            "street": "Κηφισίας 44", "zip": "151 25", "city": "Μαρούσι", "country_id": greece.id,
-            "vat": "EL801456783", "support_tax_office": "Αμαρουσίου",
-        })
+        cls.customer.write(
+            {
+                "street": "Λεωφ. Συγγρού 120",
+                "zip": "117 45",
+                "city": "Αθήνα",
+                "country_id": greece.id,
+                "vat": "EL094761359",
+                "support_tax_office": "Καλλιθέας",
+            }
+        )
+        cls.firm.write(
+            {
+                "street": "Κηφισίας 44",
+                "zip": "151 25",
+                "city": "Μαρούσι",
+                "country_id": greece.id,
+                "vat": "EL801456783",
+                "support_tax_office": "Αμαρουσίου",
+            }
+        )
         # The vendor (the company of the form) without a phone: its contact line is its e-mail only.
-        cls.company.write({"phone": False, "email": "info@pigasos.example.gr", "vat": False,
-                           "support_tax_office": "ΦΑΕ Αθηνών"})
-        cls.installation = cls.env["support.installation"].create({
-            "partner_id": cls.customer.id,
-            "product_id": cls.env["product.product"].create({"name": "Πήγασος Μισθοδοσία", "type": "consu"}).id,
-            "version": "3.8",
-        })
+        cls.company.write(
+            {"phone": False, "email": "info@pigasos.example.gr", "vat": False, "support_tax_office": "ΦΑΕ Αθηνών"}
+        )
+        cls.installation = cls.env["support.installation"].create(
+            {
+                "partner_id": cls.customer.id,
+                "product_id": cls.env["product.product"].create({"name": "Πήγασος Μισθοδοσία", "type": "consu"}).id,
+                "version": "3.8",
+            }
+        )
         # The customer asked with their own words, about this installation.
-        cls.request.sudo().write({
-            "installation_id": cls.installation.id,
-            "description": "Το αντίγραφο ασφαλείας της μισθοδοσίας αποτυγχάνει κάθε βράδυ.",
-        })
+        cls.request.sudo().write(
+            {
+                "installation_id": cls.installation.id,
+                "description": "Το αντίγραφο ασφαλείας της μισθοδοσίας αποτυγχάνει κάθε βράδυ.",
+            }
+        )
 
     @classmethod
     def _create_delivered_a1(cls, file=True):
@@ -73,7 +90,6 @@ class A1DocumentMixin(A1FormMixin):
 
 @tagged("post_install", "-at_install")
 class TestA1Document(A1DocumentMixin, SupportCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -125,22 +141,36 @@ class TestA1Document(A1DocumentMixin, SupportCommon):
         self.assertIn("Αθήνα", _text(customer))
         self.assertIn("ΑΦΜ: EL094761359 · ΔΟΥ: Καλλιθέας", _text(customer))
         firm = doc.xpath("//div[contains(@class, 'o_support_a1_firm')]")[0]
-        for value in ("Δίκτυο Πληροφορική Ε.Π.Ε.", "Κηφισίας 44", "151 25", "Μαρούσι",
-                      "ΑΦΜ: EL801456783 · ΔΟΥ: Αμαρουσίου"):
+        for value in (
+            "Δίκτυο Πληροφορική Ε.Π.Ε.",
+            "Κηφισίας 44",
+            "151 25",
+            "Μαρούσι",
+            "ΑΦΜ: EL801456783 · ΔΟΥ: Αμαρουσίου",
+        ):
             self.assertIn(value, _text(firm))
         self.assertIn("Συνεργαζόμενη εταιρεία – εκδίδει το τιμολόγιο", text, "the firm is the one that invoices")
-        self.assertEqual(_text(doc.xpath("//*[contains(@class, 'o_support_a1_installation')]")[0]),
-                         "Πήγασος Μισθοδοσία, έκδοση 3.8")
-        self.assertEqual(_text(doc.xpath("//*[contains(@class, 'o_support_a1_description')]")[0]),
-                         "Το αντίγραφο ασφαλείας της μισθοδοσίας αποτυγχάνει κάθε βράδυ.")
+        self.assertEqual(
+            _text(doc.xpath("//*[contains(@class, 'o_support_a1_installation')]")[0]), "Πήγασος Μισθοδοσία, έκδοση 3.8"
+        )
+        self.assertEqual(
+            _text(doc.xpath("//*[contains(@class, 'o_support_a1_description')]")[0]),
+            "Το αντίγραφο ασφαλείας της μισθοδοσίας αποτυγχάνει κάθε βράδυ.",
+        )
         amounts = doc.xpath("//table[contains(@class, 'o_support_a1_amounts')]")[0]
         self.assertIn("Ποσά σε EUR", _text(amounts))
-        self.assertEqual(_text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_accepted')]")[0]),
-                         "Αποδεκτά από τον πελάτη 54,00 € 12,96 € 66,96 €")
-        self.assertEqual(_text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_delivered')]")[0]),
-                         "Παραδόθηκαν (αυτό το Δελτίο Α1) 36,00 € 8,64 € 44,64 €")
-        self.assertEqual(_text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_difference')]")[0]),
-                         "Διαφορά (παραδοθέντα − αποδεκτά) -18,00 € -4,32 € -22,32 €")
+        self.assertEqual(
+            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_accepted')]")[0]),
+            "Αποδεκτά από τον πελάτη 54,00 € 12,96 € 66,96 €",
+        )
+        self.assertEqual(
+            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_delivered')]")[0]),
+            "Παραδόθηκαν (αυτό το Δελτίο Α1) 36,00 € 8,64 € 44,64 €",
+        )
+        self.assertEqual(
+            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_difference')]")[0]),
+            "Διαφορά (παραδοθέντα − αποδεκτά) -18,00 € -4,32 € -22,32 €",
+        )
         technician = _text(doc.xpath("//div[contains(@class, 'o_support_a1_technician_signature')]")[0])
         self.assertIn("Υπογραφή τεχνικού", technician)
         self.assertIn(self.user_technician.partner_id.name, technician)
@@ -157,15 +187,22 @@ class TestA1Document(A1DocumentMixin, SupportCommon):
         self.assertIn("VAT number: EL801456783 · Tax office: Αμαρουσίου", firm)
         self.assertIn("Κηφισίας 44", firm)
         self.assertIn("Partner firm – issues the invoice", _text(doc))
-        self.assertEqual(_text(doc.xpath("//*[contains(@class, 'o_support_a1_installation')]")[0]),
-                         "Πήγασος Μισθοδοσία, version 3.8")
+        self.assertEqual(
+            _text(doc.xpath("//*[contains(@class, 'o_support_a1_installation')]")[0]), "Πήγασος Μισθοδοσία, version 3.8"
+        )
         amounts = doc.xpath("//table[contains(@class, 'o_support_a1_amounts')]")[0]
-        self.assertEqual(_text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_accepted')]")[0]),
-                         "Accepted by the customer 54.00 € 12.96 € 66.96 €")
-        self.assertEqual(_text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_delivered')]")[0]),
-                         "Delivered (this A1 Form) 36.00 € 8.64 € 44.64 €")
-        self.assertEqual(_text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_difference')]")[0]),
-                         "Difference (delivered − accepted) -18.00 € -4.32 € -22.32 €")
+        self.assertEqual(
+            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_accepted')]")[0]),
+            "Accepted by the customer 54.00 € 12.96 € 66.96 €",
+        )
+        self.assertEqual(
+            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_delivered')]")[0]),
+            "Delivered (this A1 Form) 36.00 € 8.64 € 44.64 €",
+        )
+        self.assertEqual(
+            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_difference')]")[0]),
+            "Difference (delivered − accepted) -18.00 € -4.32 € -22.32 €",
+        )
         technician = _text(doc.xpath("//div[contains(@class, 'o_support_a1_technician_signature')]")[0])
         self.assertIn("Technician's signature", technician)
         self.assertIn(f"Filed in the Technical Diary by {self.user_technician.partner_id.name}", technician)
@@ -175,18 +212,25 @@ class TestA1Document(A1DocumentMixin, SupportCommon):
         """No phone: the contact line is the e-mail alone, not " · e-mail"; no VAT number:
         the tax line starts with the tax office."""
         doc = self._render(self._create_delivered_a1(), "en_US")
-        self.assertEqual(_text(doc.xpath("//div[contains(@class, 'o_support_company_contact')]")[0]),
-                         "info@pigasos.example.gr")
-        self.assertEqual(_text(doc.xpath("//div[contains(@class, 'o_support_company_tax')]")[0]),
-                         "Tax office: ΦΑΕ Αθηνών")
+        self.assertEqual(
+            _text(doc.xpath("//div[contains(@class, 'o_support_company_contact')]")[0]), "info@pigasos.example.gr"
+        )
+        self.assertEqual(
+            _text(doc.xpath("//div[contains(@class, 'o_support_company_tax')]")[0]), "Tax office: ΦΑΕ Αθηνών"
+        )
         self.company.write({"phone": "+30 210 610 4400", "vat": "EL094123454"})
         doc = self._render(self._create_delivered_a1(), "en_US")
-        self.assertEqual(_text(doc.xpath("//div[contains(@class, 'o_support_company_contact')]")[0]),
-                         "+30 210 610 4400 · info@pigasos.example.gr")
-        self.assertEqual(_text(doc.xpath("//div[contains(@class, 'o_support_company_tax')]")[0]),
-                         "VAT number: EL094123454 · Tax office: ΦΑΕ Αθηνών")
-        self.company.write({"phone": False, "email": False, "vat": False, "support_tax_office": False,
-                            "company_registry": False})
+        self.assertEqual(
+            _text(doc.xpath("//div[contains(@class, 'o_support_company_contact')]")[0]),
+            "+30 210 610 4400 · info@pigasos.example.gr",
+        )
+        self.assertEqual(
+            _text(doc.xpath("//div[contains(@class, 'o_support_company_tax')]")[0]),
+            "VAT number: EL094123454 · Tax office: ΦΑΕ Αθηνών",
+        )
+        self.company.write(
+            {"phone": False, "email": False, "vat": False, "support_tax_office": False, "company_registry": False}
+        )
         doc = self._render(self._create_delivered_a1(), "en_US")
         self.assertFalse(doc.xpath("//div[contains(@class, 'o_support_company_contact')]"), "no empty line")
         self.assertFalse(doc.xpath("//div[contains(@class, 'o_support_company_tax')]"))
@@ -204,7 +248,6 @@ class TestA1Document(A1DocumentMixin, SupportCommon):
 
 @tagged("post_install", "-at_install")
 class TestA1DocumentPortal(A1DocumentMixin, SupportHttpCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -222,27 +265,40 @@ class TestA1DocumentPortal(A1DocumentMixin, SupportHttpCommon):
     def test_customer_page_in_greek(self):
         doc = self._page("el_GR")
         customer = _text(doc.xpath("//div[contains(@class, 'o_support_a1_customer')]")[0])
-        for value in ("Αφοί Παπαδόπουλοι Ο.Ε.", "Λεωφ. Συγγρού 120", "117 45", "Αθήνα",
-                      "ΑΦΜ: EL094761359 · ΔΟΥ: Καλλιθέας"):
+        for value in (
+            "Αφοί Παπαδόπουλοι Ο.Ε.",
+            "Λεωφ. Συγγρού 120",
+            "117 45",
+            "Αθήνα",
+            "ΑΦΜ: EL094761359 · ΔΟΥ: Καλλιθέας",
+        ):
             self.assertIn(value, customer)
         firm = _text(doc.xpath("//div[contains(@class, 'o_support_a1_firm')]")[0])
-        for value in ("Δίκτυο Πληροφορική Ε.Π.Ε.", "Κηφισίας 44", "Μαρούσι",
-                      "ΑΦΜ: EL801456783 · ΔΟΥ: Αμαρουσίου"):
+        for value in ("Δίκτυο Πληροφορική Ε.Π.Ε.", "Κηφισίας 44", "Μαρούσι", "ΑΦΜ: EL801456783 · ΔΟΥ: Αμαρουσίου"):
             self.assertIn(value, firm)
         parties = _text(doc.xpath("//div[contains(@class, 'o_a1_parties')]")[0])
         self.assertIn(f"Τεχνικός: {self.technician.name}", parties)
         self.assertIn("Συνεργαζόμενη εταιρεία – εκδίδει το τιμολόγιο", parties)
-        self.assertEqual(_text(doc.xpath("//*[contains(@class, 'o_support_a1_installation')]")[0]),
-                         "Πήγασος Μισθοδοσία, έκδοση 3.8")
-        self.assertEqual(_text(doc.xpath("//*[contains(@class, 'o_support_a1_description')]")[0]),
-                         "Το αντίγραφο ασφαλείας της μισθοδοσίας αποτυγχάνει κάθε βράδυ.")
+        self.assertEqual(
+            _text(doc.xpath("//*[contains(@class, 'o_support_a1_installation')]")[0]), "Πήγασος Μισθοδοσία, έκδοση 3.8"
+        )
+        self.assertEqual(
+            _text(doc.xpath("//*[contains(@class, 'o_support_a1_description')]")[0]),
+            "Το αντίγραφο ασφαλείας της μισθοδοσίας αποτυγχάνει κάθε βράδυ.",
+        )
         amounts = doc.xpath("//table[contains(@class, 'o_support_a1_amounts')]")[0]
-        self.assertEqual(_text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_accepted')]")[0]),
-                         "Αποδεκτά από τον πελάτη 54,00 € 12,96 € 66,96 €")
-        self.assertEqual(_text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_delivered')]")[0]),
-                         "Παραδόθηκαν (αυτό το Δελτίο Α1) 36,00 € 8,64 € 44,64 €")
-        self.assertEqual(_text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_difference')]")[0]),
-                         "Διαφορά (παραδοθέντα − αποδεκτά) -18,00 € -4,32 € -22,32 €")
+        self.assertEqual(
+            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_accepted')]")[0]),
+            "Αποδεκτά από τον πελάτη 54,00 € 12,96 € 66,96 €",
+        )
+        self.assertEqual(
+            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_delivered')]")[0]),
+            "Παραδόθηκαν (αυτό το Δελτίο Α1) 36,00 € 8,64 € 44,64 €",
+        )
+        self.assertEqual(
+            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_difference')]")[0]),
+            "Διαφορά (παραδοθέντα − αποδεκτά) -18,00 € -4,32 € -22,32 €",
+        )
         technician = _text(doc.xpath("//div[contains(@class, 'o_a1_technician_signature')]")[0])
         self.assertIn("Υπογραφή τεχνικού", technician)
         self.assertIn(self.user_technician.partner_id.name, technician)
@@ -255,19 +311,25 @@ class TestA1DocumentPortal(A1DocumentMixin, SupportHttpCommon):
         firm = _text(doc.xpath("//div[contains(@class, 'o_support_a1_firm')]")[0])
         self.assertIn("VAT number: EL801456783 · Tax office: Αμαρουσίου", firm)
         self.assertIn("Partner firm – issues the invoice", _text(doc))
-        self.assertEqual(_text(doc.xpath("//*[contains(@class, 'o_support_a1_installation')]")[0]),
-                         "Πήγασος Μισθοδοσία, version 3.8")
+        self.assertEqual(
+            _text(doc.xpath("//*[contains(@class, 'o_support_a1_installation')]")[0]), "Πήγασος Μισθοδοσία, version 3.8"
+        )
         amounts = doc.xpath("//table[contains(@class, 'o_support_a1_amounts')]")[0]
         self.assertIn("Amounts in EUR", _text(amounts))
-        self.assertEqual(_text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_difference')]")[0]),
-                         "Difference (delivered − accepted) -18.00 € -4.32 € -22.32 €")
+        self.assertEqual(
+            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_difference')]")[0]),
+            "Difference (delivered − accepted) -18.00 € -4.32 € -22.32 €",
+        )
         technician = _text(doc.xpath("//div[contains(@class, 'o_a1_technician_signature')]")[0])
         self.assertIn(f"Filed in the Technical Diary by {self.user_technician.partner_id.name}", technician)
 
     def test_another_customers_a1_page_stays_closed(self):
         self.authenticate("cs_other_customer", "cs_other_customer")
-        for url in (f"/my/a1/{self.form.id}", f"/my/a1/{self.form.id}?report_type=html",
-                    f"/my/a1/{self.form.id}?report_type=pdf"):
+        for url in (
+            f"/my/a1/{self.form.id}",
+            f"/my/a1/{self.form.id}?report_type=html",
+            f"/my/a1/{self.form.id}?report_type=pdf",
+        ):
             with self.subTest(url=url):
                 response = self.url_open(url)
                 self.assertTrue(response.url.endswith("/my"), response.url)
@@ -282,11 +344,12 @@ class TestA1DocumentPortal(A1DocumentMixin, SupportHttpCommon):
 
     def test_form_filed_before_the_filer_was_recorded(self):
         """A form filed before this version has no filer: the page does not claim it is not filed."""
-        self.env.cr.execute("UPDATE support_a1_form SET filed_by_id = NULL, filed_on = NULL WHERE id = %s",
-                            [self.form.id])
+        self.env.cr.execute(
+            "UPDATE support_a1_form SET filed_by_id = NULL, filed_on = NULL WHERE id = %s", [self.form.id]
+        )
         self.form.invalidate_recordset(["filed_by_id", "filed_on"])
         doc = self._page("en_US")
         technician = _text(doc.xpath("//div[contains(@class, 'o_a1_technician_signature')]")[0])
-        self.assertEqual(technician, f"Technician's signature {self.technician.name}: filed before who filed and "
-                                     "when were recorded.")
-
+        self.assertEqual(
+            technician, f"Technician's signature {self.technician.name}: filed before who filed and when were recorded."
+        )

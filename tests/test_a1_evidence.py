@@ -43,23 +43,35 @@ RECOMMENDATIONS = [
 
 
 class A1EvidenceMixin(ProductionOrderMixin):
-
     @classmethod
     def _setup_signed_and_invoiced(cls):
         cls._setup_a1_data()
         cls._setup_firm_company()
         # Signed online (the rendered PDF and the drawn signature), with a photo attached before.
         cls.signed = cls._create_a1()
-        cls.photo = cls.env["ir.attachment"].create({
-            "name": "server-room.jpg", "raw": b"\xff\xd8\xff photo", "res_model": "support.a1.form",
-            "res_id": cls.signed.id,
-        })
-        cls.signed._sign("Γιώργος Παπαδόπουλος", "portal", ip_address="10.0.0.7", signature=PNG,
-                         accepted_recommendations=cls.signed.recommendation_ids[:1])
+        cls.photo = cls.env["ir.attachment"].create(
+            {
+                "name": "server-room.jpg",
+                "raw": b"\xff\xd8\xff photo",
+                "res_model": "support.a1.form",
+                "res_id": cls.signed.id,
+            }
+        )
+        cls.signed._sign(
+            "Γιώργος Παπαδόπουλος",
+            "portal",
+            ip_address="10.0.0.7",
+            signature=PNG,
+            accepted_recommendations=cls.signed.recommendation_ids[:1],
+        )
         cls.signed_pdf = cls.signed.signed_pdf_id
-        cls.signature_attachment = cls.env["ir.attachment"].search([
-            ("res_model", "=", "support.a1.form"), ("res_id", "=", cls.signed.id), ("res_field", "=", "signature"),
-        ])
+        cls.signature_attachment = cls.env["ir.attachment"].search(
+            [
+                ("res_model", "=", "support.a1.form"),
+                ("res_id", "=", cls.signed.id),
+                ("res_field", "=", "signature"),
+            ]
+        )
         cls.signature_raw = cls.signature_attachment.raw
         assert cls.signature_raw, "the drawn signature is an attachment of the form"
         # Signed by scan and invoiced (posted) by the firm's accountant.
@@ -69,7 +81,6 @@ class A1EvidenceMixin(ProductionOrderMixin):
 
 @tagged("post_install", "-at_install")
 class TestA1Evidence(A1EvidenceMixin, SupportCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -96,15 +107,23 @@ class TestA1Evidence(A1EvidenceMixin, SupportCommon):
         line = env["support.a1.form.line"].browse(form.sudo().line_ids[:1].id)
         rec = env["support.a1.recommendation"].browse(form.sudo().recommendation_ids[:1].id)
         Attachment = env["ir.attachment"]
-        attachments = self.env["ir.attachment"].search([("res_model", "=", "support.a1.form"), ("res_id", "=", form.id)])
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", "support.a1.form"), ("res_id", "=", form.id)]
+        )
         document = Attachment.browse(form.sudo().signed_pdf_id.id)
         other_pdf = self.env["ir.attachment"].create({"name": "forged.pdf", "raw": b"%PDF-1.4 forged"})
         return {
-            "create a form already signed": lambda: env["support.a1.form"].create({
-                "request_id": form.sudo().request_id.id, "state": "signed", "signed_by": "X", "signed_how": "scan",
-                "signed_on": "2026-03-12 10:00:00", "signed_pdf_id": other_pdf.id,
-                "signed_pdf_sha256": hashlib.sha256(b"%PDF-1.4 forged").hexdigest(),
-            }),
+            "create a form already signed": lambda: env["support.a1.form"].create(
+                {
+                    "request_id": form.sudo().request_id.id,
+                    "state": "signed",
+                    "signed_by": "X",
+                    "signed_how": "scan",
+                    "signed_on": "2026-03-12 10:00:00",
+                    "signed_pdf_id": other_pdf.id,
+                    "signed_pdf_sha256": hashlib.sha256(b"%PDF-1.4 forged").hexdigest(),
+                }
+            ),
             "write the note": lambda: form.write({"note": "<p>άλλο</p>"}),
             "write the number": lambda: form.write({"name": "A1/FORGED"}),
             "write the meeting end": lambda: form.write({"date_end": "2026-03-12 12:00:00"}),
@@ -125,34 +144,48 @@ class TestA1Evidence(A1EvidenceMixin, SupportCommon):
             "write the firm's company": lambda: form.write({"firm_company_id": False}),
             "write an external invoice": lambda: form.write({"external_invoice_ref": "ΤΠΥ 99"}),
             "write a service through the form": lambda: form.write(
-                {"line_ids": [Command.update(line.id, {"quantity": 9})]}),
+                {"line_ids": [Command.update(line.id, {"quantity": 9})]}
+            ),
             "delete a service through the form": lambda: form.write({"line_ids": [Command.unlink(line.id)]}),
             "write a recommendation through the form": lambda: form.write(
-                {"recommendation_ids": [Command.update(rec.id, {"accepted": "no"})]}),
+                {"recommendation_ids": [Command.update(rec.id, {"accepted": "no"})]}
+            ),
             "delete the form": lambda: form.unlink(),
             "create a service": lambda: env["support.a1.form.line"].create(
-                {"a1_form_id": form.id, "product_id": self.product_remote.id, "quantity": 1}),
+                {"a1_form_id": form.id, "product_id": self.product_remote.id, "quantity": 1}
+            ),
             "write a service": lambda: line.write({"quantity": 9}),
             "move a service away": lambda: line.write({"a1_form_id": self._create_a1(file=False).id}),
             "delete a service": lambda: line.unlink(),
             "create a recommendation": lambda: env["support.a1.recommendation"].create(
-                {"a1_form_id": form.id, "name": "Νέα", "kind": "software"}),
+                {"a1_form_id": form.id, "name": "Νέα", "kind": "software"}
+            ),
             "write a recommendation": lambda: rec.write({"accepted": "no"}),
             "write a recommendation's kind": lambda: rec.write({"kind": "other"}),
             "write where a recommendation comes from": lambda: rec.write({"origin_id": rec.id}),
             "delete a recommendation": lambda: rec.unlink(),
-            "create an attachment in the signature field": lambda: Attachment.create({
-                "name": "signature", "raw": base64.b64decode(PNG), "res_model": "support.a1.form",
-                "res_id": form.id, "res_field": "signature",
-            }),
-            "move an attachment into the signature field": lambda: Attachment.browse(other_pdf.id).write({
-                "res_model": "support.a1.form", "res_id": form.id, "res_field": "signature",
-            }),
+            "create an attachment in the signature field": lambda: Attachment.create(
+                {
+                    "name": "signature",
+                    "raw": base64.b64decode(PNG),
+                    "res_model": "support.a1.form",
+                    "res_id": form.id,
+                    "res_field": "signature",
+                }
+            ),
+            "move an attachment into the signature field": lambda: Attachment.browse(other_pdf.id).write(
+                {
+                    "res_model": "support.a1.form",
+                    "res_id": form.id,
+                    "res_field": "signature",
+                }
+            ),
             "write the signed PDF's content": lambda: document.write({"raw": b"%PDF-1.4 forged"}),
             "write the signed PDF's data": lambda: document.write({"datas": base64.b64encode(b"%PDF-1.4 forged")}),
             "rename the signed PDF": lambda: document.write({"name": "other.pdf"}),
-            "move the signed PDF away": lambda: document.write({"res_id": self.signed.id if form != self.signed
-                                                                else self.invoiced.id}),
+            "move the signed PDF away": lambda: document.write(
+                {"res_id": self.signed.id if form != self.signed else self.invoiced.id}
+            ),
             "detach the signed PDF": lambda: document.write({"res_model": False, "res_id": False}),
             "write every attachment": lambda: Attachment.browse(attachments.ids).write({"raw": b"forged"}),
             "delete the signed PDF": lambda: document.unlink(),
@@ -164,15 +197,18 @@ class TestA1Evidence(A1EvidenceMixin, SupportCommon):
         form = self.invoiced.with_env(env)
         invoice = env["account.move"].browse(self.invoice.id)
         return {
-            "invoice again": lambda: form.with_context(allowed_company_ids=self.firm_company.ids).action_create_invoices(),
-            "create a second invoice": lambda: env["account.move"].with_context(
+            "invoice again": lambda: form.with_context(
                 allowed_company_ids=self.firm_company.ids
-            ).create(self.invoiced.sudo()._prepare_firm_invoice_vals()),
+            ).action_create_invoices(),
+            "create a second invoice": lambda: env["account.move"]
+            .with_context(allowed_company_ids=self.firm_company.ids)
+            .create(self.invoiced.sudo()._prepare_firm_invoice_vals()),
             "unlink the invoice from the form": lambda: invoice.write({"a1_form_id": False}),
             "move the invoice to another form": lambda: invoice.write({"a1_form_id": self.signed.id}),
             "write the form to invoice": lambda: form.write({"invoice_status": "to_invoice"}),
             "record an external invoice": lambda: form.write(
-                {"external_invoice_ref": "ΤΠΥ 99", "external_invoice_date": "2026-03-13", "external_invoice_amount": 1}),
+                {"external_invoice_ref": "ΤΠΥ 99", "external_invoice_date": "2026-03-13", "external_invoice_amount": 1}
+            ),
         }
 
     def _assert_refused(self, attempt, **labels):
@@ -212,7 +248,9 @@ class TestA1Evidence(A1EvidenceMixin, SupportCommon):
                     for operation, attempt in self._form_attempts(env, form).items():
                         self._assert_refused(attempt, role=role, context=bool(context), form=name, operation=operation)
                 for operation, attempt in self._invoice_attempts(env).items():
-                    self._assert_refused(attempt, role=role, context=bool(context), form="invoiced", operation=operation)
+                    self._assert_refused(
+                        attempt, role=role, context=bool(context), form="invoiced", operation=operation
+                    )
         self._assert_evidence_unchanged()
 
     def test_privileged_code_is_refused_too(self):
@@ -244,8 +282,11 @@ class TestA1Evidence(A1EvidenceMixin, SupportCommon):
         self.assertEqual((copy.res_model, copy.res_id), ("support.a1.form", form.id))
         # an unsigned form's attachments are the staff's to change
         draft = self._create_a1(request=self.other_request, file=False)
-        attachment = self.env["ir.attachment"].with_user(self.user_support).create(
-            {"name": "x.txt", "raw": b"x", "res_model": "support.a1.form", "res_id": draft.id})
+        attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.user_support)
+            .create({"name": "x.txt", "raw": b"x", "res_model": "support.a1.form", "res_id": draft.id})
+        )
         attachment.write({"raw": b"y"})
         attachment.unlink()
         self._assert_evidence_unchanged()
@@ -259,8 +300,9 @@ class TestA1Evidence(A1EvidenceMixin, SupportCommon):
         Attachment = self.env["ir.attachment"]
         fname = Attachment._file_write(content, hashlib.sha1(content).hexdigest())
         self.env.flush_all()
-        self.env.cr.execute("UPDATE ir_attachment SET store_fname = %s, db_datas = NULL WHERE id = %s",
-                            (fname, attachment.id))
+        self.env.cr.execute(
+            "UPDATE ir_attachment SET store_fname = %s, db_datas = NULL WHERE id = %s", (fname, attachment.id)
+        )
         self.env.invalidate_all()
 
     def test_verify_says_intact_then_altered(self):
@@ -316,10 +358,19 @@ class TestA1ScanRecommendations(ProductionOrderMixin, SupportCommon):
         return self._create_a1(request=request, recommendation_ids=[Command.create(rec) for rec in RECOMMENDATIONS])
 
     def _scan(self, form, accepted, user=None):
-        wizard = self.env["support.a1.scan"].with_user(user or self.user_support).create({
-            "a1_form_id": form.id, "scan": base64.b64encode(b"%PDF-1.4 scanned page"), "scan_filename": "a1.pdf",
-            "signed_by": "Γιώργος Παπαδόπουλος", "accepted_recommendation_ids": [Command.set(accepted.ids)],
-        })
+        wizard = (
+            self.env["support.a1.scan"]
+            .with_user(user or self.user_support)
+            .create(
+                {
+                    "a1_form_id": form.id,
+                    "scan": base64.b64encode(b"%PDF-1.4 scanned page"),
+                    "scan_filename": "a1.pdf",
+                    "signed_by": "Γιώργος Παπαδόπουλος",
+                    "accepted_recommendation_ids": [Command.set(accepted.ids)],
+                }
+            )
+        )
         self.assertTrue(wizard.has_recommendations)
         return wizard.action_confirm()
 
@@ -329,7 +380,8 @@ class TestA1ScanRecommendations(ProductionOrderMixin, SupportCommon):
 
     def _followups(self, form):
         return form.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_a1_recommendation"))
+            lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_a1_recommendation")
+        )
 
     def test_scan_records_the_ticked_recommendations_and_what_follows(self):
         form = self._form()
@@ -392,17 +444,20 @@ class TestA1EvidenceXmlRpc(A1EvidenceMixin, SupportHttpCommon):
         cls._setup_signed_and_invoiced()
 
     def _call(self, user, model, method, *args, **kwargs):
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
-        )
+        return self.xmlrpc_object.execute_kw(self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs)
 
     def test_signed_form_and_its_document_over_xmlrpc(self):
         attempts = [
             (self.user_manager, "support.a1.form", "write", [self.signed.id], {"note": "<p>άλλο</p>"}),
             (self.user_support, "support.a1.form", "write", [self.signed.id], {"state": "draft"}),
             (self.user_manager, "support.a1.form", "unlink", [self.signed.id]),
-            (self.user_support, "ir.attachment", "write", [self.signed_pdf.id],
-             {"datas": base64.b64encode(b"%PDF-1.4 forged").decode()}),
+            (
+                self.user_support,
+                "ir.attachment",
+                "write",
+                [self.signed_pdf.id],
+                {"datas": base64.b64encode(b"%PDF-1.4 forged").decode()},
+            ),
             (self.user_manager, "ir.attachment", "unlink", [self.signed_pdf.id]),
             (self.user_manager, "ir.attachment", "unlink", [self.signature_attachment.id]),
             (self.user_firm_accountant, "account.move", "write", [self.invoice.id], {"a1_form_id": False}),
@@ -425,10 +480,17 @@ class TestA1EvidenceXmlRpc(A1EvidenceMixin, SupportHttpCommon):
     def test_scan_wizard_over_xmlrpc(self):
         form = self._create_a1(recommendation_ids=[Command.create(rec) for rec in RECOMMENDATIONS])
         software, hardware, other, hosting = form.recommendation_ids
-        wizard_id = self._call(self.user_support, "support.a1.scan", "create", {
-            "a1_form_id": form.id, "scan": base64.b64encode(b"%PDF-1.4 scanned page").decode(),
-            "signed_by": "Γιώργος Παπαδόπουλος", "accepted_recommendation_ids": [(6, 0, (software | hosting).ids)],
-        })
+        wizard_id = self._call(
+            self.user_support,
+            "support.a1.scan",
+            "create",
+            {
+                "a1_form_id": form.id,
+                "scan": base64.b64encode(b"%PDF-1.4 scanned page").decode(),
+                "signed_by": "Γιώργος Παπαδόπουλος",
+                "accepted_recommendation_ids": [(6, 0, (software | hosting).ids)],
+            },
+        )
         self._call(self.user_support, "support.a1.scan", "action_confirm", [wizard_id])
         self.assertEqual(form.state, "signed")
         self.assertEqual(form.production_order_ids.recommendation_id, software | hosting)

@@ -11,7 +11,6 @@ from .common import SupportCommon
 
 @tagged("post_install", "-at_install")
 class TestA1Form(A1FormMixin, SupportCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -59,7 +58,9 @@ class TestA1Form(A1FormMixin, SupportCommon):
                 with self.assertRaisesRegex(ValidationError, "price the customer accepted"), self.env.cr.savepoint():
                     line.with_user(user).price_unit = 40.0
                 with self.assertRaisesRegex(ValidationError, "accepted 1.5 h"), self.env.cr.savepoint():
-                    form.with_user(user).write({"line_ids": [Command.create({"product_id": self.product_remote.id, "quantity": 0.5})]})
+                    form.with_user(user).write(
+                        {"line_ids": [Command.create({"product_id": self.product_remote.id, "quantity": 0.5})]}
+                    )
         line.quantity = 1.0
         self.assertEqual(line.quantity, 1.0, "fewer hours than accepted: fine")
 
@@ -113,19 +114,34 @@ class TestA1Form(A1FormMixin, SupportCommon):
         html = self._render_html(form)
         self.assertEqual(html.count("<html"), 1)
         self.assertIn("π.μ.", html, "dates formatted in the customer's language (Greek)")
-        for text in (form.name, self.customer.name, self.technician.name, self.firm.name, self.company.name,
-                     self.request.name, "Remote support hour", "Αναβάθμιση σε Πήγασος ERP 6",
-                     "Επανεκκίνηση της υπηρεσίας διαβίβασης", "01:45", "1.500,00", "66,96"):
+        for text in (
+            form.name,
+            self.customer.name,
+            self.technician.name,
+            self.firm.name,
+            self.company.name,
+            self.request.name,
+            "Remote support hour",
+            "Αναβάθμιση σε Πήγασος ERP 6",
+            "Επανεκκίνηση της υπηρεσίας διαβίβασης",
+            "01:45",
+            "1.500,00",
+            "66,96",
+        ):
             self.assertIn(text, html)
         self.assertIn('name="signature_boxes"', html)
-        pdf = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
-            "certified_support.action_report_support_a1_form", form.ids
-        )[0]
+        pdf = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("certified_support.action_report_support_a1_form", form.ids)[0]
+        )
         self.assertTrue(pdf.startswith(b"%PDF"))
 
     def _sign_online(self, form):
         return form._sign(
-            "Γιώργος Παπαδόπουλος", "portal", ip_address="10.0.0.7",
+            "Γιώργος Παπαδόπουλος",
+            "portal",
+            ip_address="10.0.0.7",
             signature=self._png(),
             accepted_recommendations=form.recommendation_ids[0],
         )
@@ -133,9 +149,7 @@ class TestA1Form(A1FormMixin, SupportCommon):
     @staticmethod
     def _png():
         # a 1x1 transparent PNG
-        return (
-            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
-        )
+        return "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 
     def test_online_signature_locks_and_keeps_evidence(self):
         form = self._create_a1()
@@ -153,9 +167,17 @@ class TestA1Form(A1FormMixin, SupportCommon):
     def test_scan_path(self):
         form = self._create_a1()
         scan = b"%PDF-1.4 scanned page"
-        wizard = self.env["support.a1.scan"].with_user(self.user_support).create(
-            {"a1_form_id": form.id, "scan": base64.b64encode(scan), "scan_filename": "a1.pdf",
-             "signed_by": "Γιώργος Παπαδόπουλος"}
+        wizard = (
+            self.env["support.a1.scan"]
+            .with_user(self.user_support)
+            .create(
+                {
+                    "a1_form_id": form.id,
+                    "scan": base64.b64encode(scan),
+                    "scan_filename": "a1.pdf",
+                    "signed_by": "Γιώργος Παπαδόπουλος",
+                }
+            )
         )
         wizard.action_confirm()
         self.assertEqual(form.state, "signed")
@@ -180,19 +202,25 @@ class TestA1Form(A1FormMixin, SupportCommon):
             "line": lambda f: f.line_ids[0].write({"quantity": 9}),
             "line via form": lambda f: f.write({"line_ids": [Command.update(line.id, {"quantity": 9})]}),
             "new line": lambda f: f.env["support.a1.form.line"].create(
-                {"a1_form_id": f.id, "product_id": self.product_remote.id}),
+                {"a1_form_id": f.id, "product_id": self.product_remote.id}
+            ),
             "line unlink": lambda f: f.line_ids[0].unlink(),
             "recommendation": lambda f: f.recommendation_ids[0].write({"accepted": "no"}),
             "new recommendation": lambda f: f.env["support.a1.recommendation"].create(
-                {"a1_form_id": f.id, "name": "x"}),
+                {"a1_form_id": f.id, "name": "x"}
+            ),
             "recommendation unlink": lambda f: f.recommendation_ids[0].unlink(),
             "unlink": lambda f: f.unlink(),
             "cancel": lambda f: f.action_cancel(),
         }
         users = {
-            "superuser": self.env.user, "manager": self.user_manager, "support": self.user_support,
-            "accountant": self.user_accountant, "customer": self.user_customer,
-            "technician": self.user_technician, "firm manager": self.user_firm_manager,
+            "superuser": self.env.user,
+            "manager": self.user_manager,
+            "support": self.user_support,
+            "accountant": self.user_accountant,
+            "customer": self.user_customer,
+            "technician": self.user_technician,
+            "firm manager": self.user_firm_manager,
         }
         for role, user in users.items():
             for what, edit in edits.items():
@@ -230,6 +258,4 @@ class TestA1Form(A1FormMixin, SupportCommon):
             other.with_user(self.user_customer).read(["name"])
         with self.assertRaises(AccessError):
             form.with_user(self.user_technician).write({"note": "<p>x</p>"})
-        self.assertEqual(
-            self.env["support.a1.form.line"].with_user(self.user_customer).search([]), form.line_ids
-        )
+        self.assertEqual(self.env["support.a1.form.line"].with_user(self.user_customer).search([]), form.line_ids)

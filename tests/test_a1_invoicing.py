@@ -22,8 +22,10 @@ class TestA1Invoicing(ProductionOrderMixin, SupportCommon):
         cls.A1 = cls.env["support.a1.form"]
 
     def _to_invoice(self, user):
-        return self.A1.with_user(user).with_context(allowed_company_ids=user.company_ids.ids).search(
-            [("invoice_status", "=", "to_invoice"), ("firm_company_id", "in", user.company_ids.ids)]
+        return (
+            self.A1.with_user(user)
+            .with_context(allowed_company_ids=user.company_ids.ids)
+            .search([("invoice_status", "=", "to_invoice"), ("firm_company_id", "in", user.company_ids.ids)])
         )
 
     def test_firm_accountant_invoices_the_customer_in_the_firm_company(self):
@@ -35,7 +37,9 @@ class TestA1Invoicing(ProductionOrderMixin, SupportCommon):
         self.assertEqual(form.invoice_status, "to_invoice")
         forms = self._to_invoice(self.user_firm_accountant)
         self.assertEqual(forms, form, "signed and not invoiced, of the accountant's company")
-        self.assertFalse(self._to_invoice(self.user_accountant), "the vendor's accountant does not invoice for the firm")
+        self.assertFalse(
+            self._to_invoice(self.user_accountant), "the vendor's accountant does not invoice for the firm"
+        )
         self.assertNotIn(draft_only, forms)
         self.assertEqual(forms.line_ids.product_id, self.product_remote, "the firm's accountant reads the services")
         forms.action_create_invoices()
@@ -59,7 +63,8 @@ class TestA1Invoicing(ProductionOrderMixin, SupportCommon):
         for form in forms:
             self._sign_a1(form)
         forms.with_user(self.user_firm_accountant).with_context(
-            allowed_company_ids=self.firm_company.ids).action_create_invoices()
+            allowed_company_ids=self.firm_company.ids
+        ).action_create_invoices()
         self.assertEqual(len(forms.invoice_ids), 2)
         for form in forms:
             self.assertEqual(form.invoice_ids.partner_id, form.partner_id)
@@ -76,7 +81,9 @@ class TestA1Invoicing(ProductionOrderMixin, SupportCommon):
     def test_invoiced_once_and_cancel_makes_it_invoiceable_again(self):
         form = self._create_a1()
         self._sign_a1(form)
-        as_accountant = form.with_user(self.user_firm_accountant).with_context(allowed_company_ids=self.firm_company.ids)
+        as_accountant = form.with_user(self.user_firm_accountant).with_context(
+            allowed_company_ids=self.firm_company.ids
+        )
         as_accountant.action_create_invoices()
         with self.assertRaises(UserError):
             as_accountant.action_create_invoices()

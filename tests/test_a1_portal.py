@@ -9,7 +9,6 @@ PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0
 
 @tagged("post_install", "-at_install")
 class TestA1Portal(A1FormMixin, SupportHttpCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -135,11 +134,17 @@ class TestA1Portal(A1FormMixin, SupportHttpCommon):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.headers["Content-Type"], "application/pdf")
         self.assertIn(form.name, self.url_open("/my/a1").text)
-        self.assertIn(f"/my/a1/{form.id}", self.url_open(f"/my/support/{self.request.id}").text,
-                      "the request's page links to its A1 Form")
+        self.assertIn(
+            f"/my/a1/{form.id}",
+            self.url_open(f"/my/support/{self.request.id}").text,
+            "the request's page links to its A1 Form",
+        )
         self.assertNotIn(other.name, self.url_open("/my/a1").text)
-        for url in (f"/my/a1/{other.id}", f"/my/a1/{other.id}?report_type=pdf",
-                    f"/my/a1/{other.id}?report_type=pdf&access_token=wrong"):
+        for url in (
+            f"/my/a1/{other.id}",
+            f"/my/a1/{other.id}?report_type=pdf",
+            f"/my/a1/{other.id}?report_type=pdf&access_token=wrong",
+        ):
             with self.subTest(url=url):
                 response = self.url_open(url)
                 self.assertTrue(response.url.endswith("/my"), response.url)
@@ -161,11 +166,11 @@ class TestA1Portal(A1FormMixin, SupportHttpCommon):
         form = self._create_a1()
         software, hardware = form.recommendation_ids
         self.authenticate("cs_customer", "cs_customer")
-        result = self.make_jsonrpc_request(
-            f"/my/a1/{form.id}/recommendations", {"accepted_ids": [software.id, 999999]}
-        )
+        result = self.make_jsonrpc_request(f"/my/a1/{form.id}/recommendations", {"accepted_ids": [software.id, 999999]})
         self.assertEqual(result["accepted_ids"], software.ids)
-        result = self.make_jsonrpc_request(f"/my/a1/{form.id}/accept", {"name": "Γιώργος Παπαδόπουλος", "signature": PNG})
+        result = self.make_jsonrpc_request(
+            f"/my/a1/{form.id}/accept", {"name": "Γιώργος Παπαδόπουλος", "signature": PNG}
+        )
         self.assertTrue(result.get("force_refresh"), result)
         self.assertEqual(form.state, "signed")
         self.assertEqual(form.signed_by, "Γιώργος Παπαδόπουλος")

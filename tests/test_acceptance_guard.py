@@ -24,7 +24,6 @@ ADDON_CONTEXT_KEYS = {
 
 @tagged("post_install", "-at_install")
 class TestAcceptanceGuard(SupportCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -58,8 +57,11 @@ class TestAcceptanceGuard(SupportCommon):
         return {
             "create acceptance": lambda: env["support.acceptance"].create(
                 {
-                    "request_id": self.request.id, "accepted_by_id": self.customer_contact.id,
-                    "channel": "portal", "currency_id": self.company.currency_id.id, "amount_total": 1.0,
+                    "request_id": self.request.id,
+                    "accepted_by_id": self.customer_contact.id,
+                    "channel": "portal",
+                    "currency_id": self.company.currency_id.id,
+                    "amount_total": 1.0,
                 }
             ),
             "add a line": lambda: env["support.acceptance.line"].create(

@@ -14,9 +14,7 @@ from .. import input_bounds
 from .a1_common import A1FormMixin
 from .common import SupportHttpCommon
 
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
-)
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 LOG = "2026-03-10 09:12:01 ERROR myDATA: η διαβίβαση απέτυχε (timeout)\n".encode()
 HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
@@ -41,7 +39,9 @@ class TestAttachments(A1FormMixin, SupportHttpCommon):
             {"name": "Μανώλης Σταυρακάκης", "parent_id": cls.firm2.id, "is_support_technician": True}
         )
         cls.user_technician2 = new_test_user(
-            cls.env, "cs_technician2", groups="certified_support.group_support_technician",
+            cls.env,
+            "cs_technician2",
+            groups="certified_support.group_support_technician",
             partner_id=cls.technician2.id,
         )
         cls._certify_technicians(cls.technician2)
@@ -63,8 +63,11 @@ class TestAttachments(A1FormMixin, SupportHttpCommon):
         }
         if token:
             values["token"] = token
-        return self.url_open("/mail/attachment/upload", data=values,
-                             files={"ufile": (name, io.BytesIO(data), "application/octet-stream")})
+        return self.url_open(
+            "/mail/attachment/upload",
+            data=values,
+            files={"ufile": (name, io.BytesIO(data), "application/octet-stream")},
+        )
 
     def _uploaded(self, response):
         self.assertEqual(response.status_code, 200, response.text[:500])
@@ -113,8 +116,11 @@ class TestAttachments(A1FormMixin, SupportHttpCommon):
         self.assertIn("o_portal_chatter", page.text)
         self.assertIn('data-allow_composer="1"', page.text)
 
-        for name, data, mimetype in (("screenshot.png", PNG, "image/png"), ("mydata.log", LOG, "text/plain"),
-                                     ("error.pdf", PDF, "application/pdf")):
+        for name, data, mimetype in (
+            ("screenshot.png", PNG, "image/png"),
+            ("mydata.log", LOG, "text/plain"),
+            ("error.pdf", PDF, "application/pdf"),
+        ):
             attachment, ownership = self._uploaded(self._upload(self.request, name, data))
             result = self._post(self.request, f"<p>Δείτε το {name}</p>", attachment, ownership_token=ownership)
             message = self.env["mail.message"].browse(result["message_id"])
@@ -198,17 +204,18 @@ class TestAttachments(A1FormMixin, SupportHttpCommon):
 
     def test_posting_a_file_uploaded_elsewhere_is_checked_again(self):
         """A file uploaded through another thread and posted on the request is refused too."""
-        attachment = self.env["ir.attachment"].with_user(self.user_customer).sudo().create(
-            {"name": "page.png", "raw": HTML, "res_model": "mail.compose.message", "res_id": 0}
+        attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.user_customer)
+            .sudo()
+            .create({"name": "page.png", "raw": HTML, "res_model": "mail.compose.message", "res_id": 0})
         )
         with self.assertRaisesRegex(UserError, "not a file type accepted here"):
             attachment.with_user(self.user_customer).sudo().write(
                 {"res_model": "support.request", "res_id": self.request.id}
             )
         with self.assertRaisesRegex(UserError, "not a file type accepted here"):
-            self.request.with_user(self.user_customer).sudo().message_post(
-                body="x", attachments=[("page.png", HTML)]
-            )
+            self.request.with_user(self.user_customer).sudo().message_post(body="x", attachments=[("page.png", HTML)])
         # Staff are not limited by the portal's rules.
         self.request.with_user(self.user_support).message_post(body="x", attachments=[("page.html", HTML)])
 
@@ -278,8 +285,10 @@ class TestAttachments(A1FormMixin, SupportHttpCommon):
         response = self._a1_upload(form, *[(f"p{i}.png", PNG) for i in range(input_bounds.MAX_UPLOADS + 1)])
         self.assertIn("Attach 10 files at most at once.", response.text)
         self.assertFalse(form.file_ids)
-        form.sudo().file_ids = [Command.create({"name": f"f{i}.png", "raw": PNG, "res_model": form._name,
-                                                "res_id": form.id}) for i in range(input_bounds.MAX_A1_FILES - 1)]
+        form.sudo().file_ids = [
+            Command.create({"name": f"f{i}.png", "raw": PNG, "res_model": form._name, "res_id": form.id})
+            for i in range(input_bounds.MAX_A1_FILES - 1)
+        ]
         response = self._a1_upload(form, ("one.png", PNG), ("two.png", PNG))
         self.assertIn("1 more can be attached", response.text)
         self.assertEqual(len(form.file_ids), input_bounds.MAX_A1_FILES - 1)
@@ -316,8 +325,10 @@ class TestAttachments(A1FormMixin, SupportHttpCommon):
     def test_a1_file_count_is_a_model_constraint(self):
         form = self._create_a1()
         with self.assertRaisesRegex(UserError, "20 photos and files at most"):
-            form.file_ids = [Command.create({"name": f"f{i}.png", "raw": PNG, "res_model": form._name,
-                                             "res_id": form.id}) for i in range(input_bounds.MAX_A1_FILES + 1)]
+            form.file_ids = [
+                Command.create({"name": f"f{i}.png", "raw": PNG, "res_model": form._name, "res_id": form.id})
+                for i in range(input_bounds.MAX_A1_FILES + 1)
+            ]
             form.flush_recordset()
 
     # ------------------------------------------------------------------

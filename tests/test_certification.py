@@ -11,7 +11,6 @@ from .common import SupportCommon
 
 @tagged("post_install", "-at_install")
 class TestCertification(SupportCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -91,8 +90,9 @@ class TestCertification(SupportCommon):
         self.assertTrue(self.technician.support_academy_last_date)
         self.assertTrue(self.technician.support_has_cooperation_contract)
         self.assertEqual(
-            self.env["res.partner"].search([("id", "in", (self.technician | self.firm_manager).ids),
-                                            ("support_certified", "=", True)]),
+            self.env["res.partner"].search(
+                [("id", "in", (self.technician | self.firm_manager).ids), ("support_certified", "=", True)]
+            ),
             self.technician,
             "the status is stored and searchable",
         )
@@ -129,8 +129,12 @@ class TestCertification(SupportCommon):
         )
         self.assertNotIn("installations", technician.support_certification_reasons)
         event = self.env["event.event"].create(
-            {"name": "Ακαδημία Πήγασος", "is_support_academy": True,
-             "date_begin": datetime.now() - timedelta(days=3), "date_end": datetime.now() - timedelta(days=2)}
+            {
+                "name": "Ακαδημία Πήγασος",
+                "is_support_academy": True,
+                "date_begin": datetime.now() - timedelta(days=3),
+                "date_end": datetime.now() - timedelta(days=2),
+            }
         )
         registration = self.env["event.registration"].create({"event_id": event.id, "partner_id": technician.id})
         self.assertIn("academy", technician.support_certification_reasons, "registered is not attended")
@@ -173,8 +177,12 @@ class TestCertification(SupportCommon):
         self.env["event.registration"].search([("partner_id", "=", self.technician.id)]).action_cancel()
         self._assert_not_certified(self.technician, "no academy session attended since")
         session = self.env["event.event"].create(
-            {"name": "Ακαδημία Πήγασος: myDATA", "is_support_academy": True,
-             "date_begin": "2026-01-10 08:00:00", "date_end": "2026-01-10 16:00:00"}
+            {
+                "name": "Ακαδημία Πήγασος: myDATA",
+                "is_support_academy": True,
+                "date_begin": "2026-01-10 08:00:00",
+                "date_end": "2026-01-10 16:00:00",
+            }
         )
         self.env["event.registration"].create(
             {"event_id": session.id, "partner_id": self.technician.id}
@@ -220,8 +228,13 @@ class TestCertification(SupportCommon):
         self.assertTrue(self.technician.support_certified)
         # Ratings of other documents do not count.
         self.env["rating.rating"].create(
-            {"res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": self.customer.id,
-             "rated_partner_id": self.technician.id, "rating": 1, "consumed": True}
+            {
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_id": self.customer.id,
+                "rated_partner_id": self.technician.id,
+                "rating": 1,
+                "consumed": True,
+            }
         )
         self.technician._support_update_certification()
         self.assertTrue(self.technician.support_certified)
@@ -234,8 +247,11 @@ class TestCertification(SupportCommon):
         self.company.support_cert_academy_months = 6
         self.assertFalse(self.technician.support_certification_checked_on, "the cron checks everyone again")
         self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1)
-        for values in ({"support_cert_min_satisfaction": 101}, {"support_cert_academy_months": 0},
-                       {"support_cert_min_installations": -1}):
+        for values in (
+            {"support_cert_min_satisfaction": 101},
+            {"support_cert_academy_months": 0},
+            {"support_cert_min_installations": -1},
+        ):
             with self.subTest(values=values), self.assertRaises(ValidationError):
                 self.company.write(values)
 
@@ -346,9 +362,12 @@ class TestCertification(SupportCommon):
             self._create_contract(state="active")
             request = self._request()
             request._register_request(self.customer_contact)
-            wizard = self.env["support.request.schedule"].with_user(self.user_support).with_context(
-                default_request_id=request.id
-            ).create({"start": "2026-03-12 08:00:00", "technician_id": not_certified.id})
+            wizard = (
+                self.env["support.request.schedule"]
+                .with_user(self.user_support)
+                .with_context(default_request_id=request.id)
+                .create({"start": "2026-03-12 08:00:00", "technician_id": not_certified.id})
+            )
             self.assertIn(self.technician, wizard.allowed_technician_ids)
             self.assertNotIn(not_certified, wizard.allowed_technician_ids)
             with self.assertRaisesRegex(ValidationError, "not currently certified"):

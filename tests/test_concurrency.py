@@ -29,7 +29,6 @@ TIMEOUT = 30  # seconds: a test that would hang fails instead
 
 @tagged("post_install", "-at_install")
 class TestConcurrency(BaseCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -39,22 +38,39 @@ class TestConcurrency(BaseCase):
         with cls._cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True})
             company = env.ref("base.main_company")
-            customer = env["res.partner"].create({
-                "name": f"Concurrency customer {cls.tag}", "is_company": True,
-                "email": f"cc-{cls.tag}@example.com", "phone": "+30 210 7654321",
-            })
+            customer = env["res.partner"].create(
+                {
+                    "name": f"Concurrency customer {cls.tag}",
+                    "is_company": True,
+                    "email": f"cc-{cls.tag}@example.com",
+                    "phone": "+30 210 7654321",
+                }
+            )
             # A service with the company's sales tax (the invoice of an A1 Form takes a VAT on services).
-            product = env["product.product"].create({
-                "name": f"Concurrency support hour {cls.tag}", "type": "service", "list_price": 36.0,
-                "taxes_id": [Command.set(company.account_sale_tax_id.ids)],
-            })
-            fault = env["support.fault"].create({
-                "code": f"CC{cls.tag}", "name": f"Concurrency fault {cls.tag}", "company_id": company.id,
-                "line_ids": [Command.create({"product_id": product.id, "quantity": 1.0})],
-            })
-            cls.ids = {"customer": customer.id, "fault": fault.id, "company": company.id, "product": product.id,
-                       "template": product.product_tmpl_id.id,
-                       "user": env.ref("base.user_admin").id}
+            product = env["product.product"].create(
+                {
+                    "name": f"Concurrency support hour {cls.tag}",
+                    "type": "service",
+                    "list_price": 36.0,
+                    "taxes_id": [Command.set(company.account_sale_tax_id.ids)],
+                }
+            )
+            fault = env["support.fault"].create(
+                {
+                    "code": f"CC{cls.tag}",
+                    "name": f"Concurrency fault {cls.tag}",
+                    "company_id": company.id,
+                    "line_ids": [Command.create({"product_id": product.id, "quantity": 1.0})],
+                }
+            )
+            cls.ids = {
+                "customer": customer.id,
+                "fault": fault.id,
+                "company": company.id,
+                "product": product.id,
+                "template": product.product_tmpl_id.id,
+                "user": env.ref("base.user_admin").id,
+            }
             cr.commit()
 
     @classmethod
@@ -62,35 +78,52 @@ class TestConcurrency(BaseCase):
         with cls._cursor() as cr:
             cr.execute(SQL("SELECT id FROM support_request WHERE partner_id = %s", cls.ids["customer"]))
             request_ids = [row[0] for row in cr.fetchall()]
-            cr.execute(SQL(
-                """SELECT id FROM mail_message
+            cr.execute(
+                SQL(
+                    """SELECT id FROM mail_message
                     WHERE (model = 'support.request' AND res_id = ANY(%s))
                        OR (model = 'res.users' AND res_id = %s AND subject ILIKE %s)""",
-                request_ids, cls.ids["user"], "%close by phone%",
-            ))
+                    request_ids,
+                    cls.ids["user"],
+                    "%close by phone%",
+                )
+            )
             message_ids = [row[0] for row in cr.fetchall()]
             cr.execute(SQL("SELECT id FROM support_a1_form WHERE request_id = ANY(%s)", request_ids))
             form_ids = [row[0] for row in cr.fetchall()]
             cr.execute(SQL("SELECT id FROM account_move WHERE a1_form_id = ANY(%s)", form_ids))
             move_ids = [row[0] for row in cr.fetchall()]
-            cr.execute(SQL(
-                """SELECT id FROM mail_message
+            cr.execute(
+                SQL(
+                    """SELECT id FROM mail_message
                     WHERE (model = 'support.a1.form' AND res_id = ANY(%s))
                        OR (model = 'account.move' AND res_id = ANY(%s))""",
-                form_ids, move_ids,
-            ))
+                    form_ids,
+                    move_ids,
+                )
+            )
             message_ids += [row[0] for row in cr.fetchall()]
             cr.execute(SQL("DELETE FROM mail_mail WHERE mail_message_id = ANY(%s)", message_ids))
             cr.execute(SQL("DELETE FROM mail_message WHERE id = ANY(%s)", message_ids))
             for table in ("mail_activity", "rating_rating", "mail_followers"):
-                cr.execute(SQL("DELETE FROM %s WHERE res_model = 'support.request' AND res_id = ANY(%s)",
-                               SQL.identifier(table), request_ids))
+                cr.execute(
+                    SQL(
+                        "DELETE FROM %s WHERE res_model = 'support.request' AND res_id = ANY(%s)",
+                        SQL.identifier(table),
+                        request_ids,
+                    )
+                )
             for model, ids in (("support.a1.form", form_ids), ("account.move", move_ids)):
                 cr.execute(SQL("DELETE FROM mail_followers WHERE res_model = %s AND res_id = ANY(%s)", model, ids))
             cr.execute(SQL("DELETE FROM account_move WHERE id = ANY(%s)", move_ids))  # its lines cascade
             cr.execute(SQL("DELETE FROM support_a1_form WHERE id = ANY(%s)", form_ids))  # its lines cascade
-            cr.execute(SQL("DELETE FROM support_acceptance_line WHERE acceptance_id IN "
-                           "(SELECT id FROM support_acceptance WHERE request_id = ANY(%s))", request_ids))
+            cr.execute(
+                SQL(
+                    "DELETE FROM support_acceptance_line WHERE acceptance_id IN "
+                    "(SELECT id FROM support_acceptance WHERE request_id = ANY(%s))",
+                    request_ids,
+                )
+            )
             cr.execute(SQL("DELETE FROM support_acceptance WHERE request_id = ANY(%s)", request_ids))
             cr.execute(SQL("DELETE FROM support_request WHERE id = ANY(%s)", request_ids))
             cr.execute(SQL("DELETE FROM crm_lead WHERE partner_id = %s", cls.ids["customer"]))
@@ -151,6 +184,7 @@ class TestConcurrency(BaseCase):
                 finally:
                     if name == "second":
                         second_done.set()
+
             return target
 
         with patch.object(model_class, method_name, hold):
@@ -160,16 +194,28 @@ class TestConcurrency(BaseCase):
         """``count`` committed requests signed 20 days ago, each with its pending rating."""
         with self._cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True})
-            requests = env["support.request"].create([{
-                "partner_id": self.ids["customer"], "fault_id": self.ids["fault"], "company_id": self.ids["company"],
-                "user_id": self.ids["user"], "channel": "phone", "location": "remote",
-                "description": f"Concurrency {self.tag} {index}",
-            } for index in range(count)])
+            requests = env["support.request"].create(
+                [
+                    {
+                        "partner_id": self.ids["customer"],
+                        "fault_id": self.ids["fault"],
+                        "company_id": self.ids["company"],
+                        "user_id": self.ids["user"],
+                        "channel": "phone",
+                        "location": "remote",
+                        "description": f"Concurrency {self.tag} {index}",
+                    }
+                    for index in range(count)
+                ]
+            )
             env.flush_all()
-            cr.execute(SQL(
-                "UPDATE support_request SET state = 'done', support_signed_on = %s WHERE id = ANY(%s)",
-                fields.Datetime.subtract(fields.Datetime.now(), days=20), requests.ids,
-            ))
+            cr.execute(
+                SQL(
+                    "UPDATE support_request SET state = 'done', support_signed_on = %s WHERE id = ANY(%s)",
+                    fields.Datetime.subtract(fields.Datetime.now(), days=20),
+                    requests.ids,
+                )
+            )
             for request in requests:
                 request._rating_get_access_token()  # the rating request's link
             cr.commit()
@@ -177,19 +223,26 @@ class TestConcurrency(BaseCase):
 
     def _rating_tokens(self, request_ids):
         with self._cursor() as cr:
-            cr.execute(SQL("SELECT res_id, access_token FROM rating_rating WHERE res_model = 'support.request' "
-                           "AND res_id = ANY(%s)", request_ids))
+            cr.execute(
+                SQL(
+                    "SELECT res_id, access_token FROM rating_rating WHERE res_model = 'support.request' "
+                    "AND res_id = ANY(%s)",
+                    request_ids,
+                )
+            )
             return dict(cr.fetchall())
 
     def _states(self, request_ids):
         with self._cursor() as cr:
-            cr.execute(SQL(
-                """SELECT r.state, count(DISTINCT r.id), count(a.id)
+            cr.execute(
+                SQL(
+                    """SELECT r.state, count(DISTINCT r.id), count(a.id)
                      FROM support_request r
                 LEFT JOIN mail_activity a ON a.res_model = 'support.request' AND a.res_id = r.id
                     WHERE r.id = ANY(%s) GROUP BY r.state""",
-                request_ids,
-            ))
+                    request_ids,
+                )
+            )
             return {state: (requests, activities) for state, requests, activities in cr.fetchall()}
 
     # ------------------------------------------------------------------
@@ -206,8 +259,9 @@ class TestConcurrency(BaseCase):
 
         # the second run comes while the first holds its first batch
         self._race(self.Request, "_support_escalate", run_cron)
-        self.assertEqual(self._states(request_ids), {"to_close_by_phone": (6, 6)},
-                         "every request escalated, with one activity each")
+        self.assertEqual(
+            self._states(request_ids), {"to_close_by_phone": (6, 6)}, "every request escalated, with one activity each"
+        )
 
     def test_killed_cron_leaves_no_half_escalated_request_and_the_next_run_finishes(self):
         request_ids = self._signed_unrated_requests(5)
@@ -224,17 +278,27 @@ class TestConcurrency(BaseCase):
                 raise SystemExit("killed")
             return activities
 
-        with patch.object(self.Request, "_support_schedule_activities", killed_in_second_batch), \
-                patch.object(support_request_rating, "ESCALATION_BATCH_SIZE", 2), \
-                self._cursor() as cr:
+        with (
+            patch.object(self.Request, "_support_schedule_activities", killed_in_second_batch),
+            patch.object(support_request_rating, "ESCALATION_BATCH_SIZE", 2),
+            self._cursor() as cr,
+        ):
             with self.assertRaises(SystemExit):
                 self._env(cr)["support.request"]._cron_escalate_unrated()
             # the connection is lost: the uncommitted batch is rolled back
-        self.assertEqual(self._states(request_ids), {"to_close_by_phone": (2, 2), "done": (3, 0)},
-                         "the committed batch is whole, the killed one left no trace")
+        self.assertEqual(
+            self._states(request_ids),
+            {"to_close_by_phone": (2, 2), "done": (3, 0)},
+            "the committed batch is whole, the killed one left no trace",
+        )
         with self._cursor() as cr:
-            cr.execute(SQL("""SELECT count(*) FROM rating_rating WHERE res_model = 'support.request'
-                              AND res_id = ANY(%s) AND consumed IS NOT TRUE""", request_ids))
+            cr.execute(
+                SQL(
+                    """SELECT count(*) FROM rating_rating WHERE res_model = 'support.request'
+                              AND res_id = ANY(%s) AND consumed IS NOT TRUE""",
+                    request_ids,
+                )
+            )
             self.assertEqual(cr.fetchone()[0], 5, "one pending rating each, none lost")
         tokens_after = self._rating_tokens(request_ids)
         renewed = {res_id for res_id in request_ids if tokens_after[res_id] != tokens_before[res_id]}
@@ -264,11 +328,17 @@ class TestConcurrency(BaseCase):
                         assert first_inserted.wait(TIMEOUT)
                     try:
                         with cr.savepoint():
-                            request = env["support.request"].create({
-                                "partner_id": self.ids["customer"], "fault_id": self.ids["fault"],
-                                "company_id": self.ids["company"], "channel": "portal", "location": "remote",
-                                "description": f"Submitted twice {self.tag}", "submission_token": token,
-                            })
+                            request = env["support.request"].create(
+                                {
+                                    "partner_id": self.ids["customer"],
+                                    "fault_id": self.ids["fault"],
+                                    "company_id": self.ids["company"],
+                                    "channel": "portal",
+                                    "location": "remote",
+                                    "description": f"Submitted twice {self.tag}",
+                                    "submission_token": token,
+                                }
+                            )
                             if name == "first":
                                 first_inserted.set()
                                 cr.execute("SELECT pg_sleep(0.5)")  # the second one waits on the index
@@ -278,16 +348,25 @@ class TestConcurrency(BaseCase):
                         results[name] = request.id
                     except IntegrityError as exc:
                         results[name] = exc.diag.constraint_name
+
             return target
 
         self._run_threads(submit("first"), submit("second"))
         self.assertIsInstance(results["first"], int)
-        self.assertEqual(results["second"], "support_request_submission_uniq",
-                         "the second INSERT waited for the first transaction, then was refused")
+        self.assertEqual(
+            results["second"],
+            "support_request_submission_uniq",
+            "the second INSERT waited for the first transaction, then was refused",
+        )
         with self._cursor() as cr:
-            cr.execute(SQL("""SELECT count(DISTINCT r.id), count(a.id) FROM support_request r
+            cr.execute(
+                SQL(
+                    """SELECT count(DISTINCT r.id), count(a.id) FROM support_request r
                                LEFT JOIN support_acceptance a ON a.request_id = r.id
-                              WHERE r.submission_token = %s""", token))
+                              WHERE r.submission_token = %s""",
+                    token,
+                )
+            )
             self.assertEqual(cr.fetchone(), (1, 1), "one request, one cost acceptance")
 
     # ------------------------------------------------------------------
@@ -300,24 +379,38 @@ class TestConcurrency(BaseCase):
         with self._cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True})
             company = env["res.company"].browse(self.ids["company"])
-            request = env["support.request"].create({
-                "partner_id": self.ids["customer"], "fault_id": self.ids["fault"], "company_id": company.id,
-                "user_id": self.ids["user"], "channel": "phone", "location": "remote",
-                "description": f"Invoiced twice {self.tag}",
-            })
+            request = env["support.request"].create(
+                {
+                    "partner_id": self.ids["customer"],
+                    "fault_id": self.ids["fault"],
+                    "company_id": company.id,
+                    "user_id": self.ids["user"],
+                    "channel": "phone",
+                    "location": "remote",
+                    "description": f"Invoiced twice {self.tag}",
+                }
+            )
             request._register_request(env["res.partner"].browse(self.ids["customer"]))  # the accepted cost
             env.flush_all()
             # The visit as the technician of a firm that is this company leaves it.
-            cr.execute(SQL("UPDATE support_request SET state = 'done', firm_id = %s WHERE id = %s",
-                           company.partner_id.id, request.id))
+            cr.execute(
+                SQL(
+                    "UPDATE support_request SET state = 'done', firm_id = %s WHERE id = %s",
+                    company.partner_id.id,
+                    request.id,
+                )
+            )
             request.invalidate_recordset()
             form = env["support.a1.form"].create({"request_id": request.id})  # the accepted actions
             env.flush_all()
-            cr.execute(SQL(
-                """UPDATE support_a1_form SET state = 'signed', signed_by = 'Concurrency', signed_how = 'scan',
+            cr.execute(
+                SQL(
+                    """UPDATE support_a1_form SET state = 'signed', signed_by = 'Concurrency', signed_how = 'scan',
                           signed_on = now() AT TIME ZONE 'UTC', invoice_status = 'to_invoice'
-                    WHERE id = %s""", form.id,
-            ))
+                    WHERE id = %s""",
+                    form.id,
+                )
+            )
             self.assertEqual(form.firm_company_id, company, "the firm is a company of this database")
             cr.commit()
             return form.id
@@ -345,8 +438,9 @@ class TestConcurrency(BaseCase):
 
         # the second accountant comes while the first holds the form, its invoice not created yet
         self._race(self.registry["support.a1.form"], "_prepare_firm_invoice_vals", invoice)
-        self.assertEqual(outcomes, {"first": "invoiced",
-                                    "second": "These A1 Forms are being invoiced by someone else."})
+        self.assertEqual(
+            outcomes, {"first": "invoiced", "second": "These A1 Forms are being invoiced by someone else."}
+        )
         self.assertEqual(self._invoice_count(form_id), (1, 36.0), "one invoice, of the signed amount")
         # Later, the other accountant tries again: the form is invoiced already.
         invoice("third")

@@ -19,7 +19,6 @@ from .common import SupportCommon
 
 @tagged("post_install", "-at_install")
 class TestCoreUsers(A1FormMixin, SupportCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -57,8 +56,9 @@ class TestCoreUsers(A1FormMixin, SupportCommon):
         """Read every field the addon adds to ``record``'s model that the user is offered
         (``fields_get`` is what a client or an export lists)."""
         offered = record.fields_get(attributes=["type"])
-        names = [name for name, field in record._fields.items()
-                 if field._module == "certified_support" and name in offered]
+        names = [
+            name for name, field in record._fields.items() if field._module == "certified_support" and name in offered
+        ]
         return record.read(names)[0]
 
     def _open_list(self, user, model, arch, domain=()):
@@ -68,15 +68,17 @@ class TestCoreUsers(A1FormMixin, SupportCommon):
             for node in etree.fromstring(arch).iter("field")
             if node.get("name") in self.env[model]._fields
         ]
-        return self.env[model].with_user(user).web_search_read(
-            list(domain), {name: {} for name in names}, limit=80
-        )
+        return self.env[model].with_user(user).web_search_read(list(domain), {name: {} for name in names}, limit=80)
 
     def _search_with_every_filter(self, user, model, arch):
         """Search with each filter of the search view the user sees, as clicking it does."""
         Model = self.env[model].with_user(user)
-        context = {"uid": user.id, "context_today": fields.Date.context_today(Model),
-                   "datetime": fields.Datetime, "relativedelta": None}
+        context = {
+            "uid": user.id,
+            "context_today": fields.Date.context_today(Model),
+            "datetime": fields.Datetime,
+            "relativedelta": None,
+        }
         searched = []
         for node in etree.fromstring(arch).iter("filter"):
             domain = node.get("domain")
@@ -102,7 +104,8 @@ class TestCoreUsers(A1FormMixin, SupportCommon):
 
     def test_support_user_still_sees_the_waiting_requests_on_the_opportunity(self):
         user = new_test_user(
-            self.env, "cs_core_support_sales",
+            self.env,
+            "cs_core_support_sales",
             groups="certified_support.group_support_user,sales_team.group_sale_salesman_all_leads",
         )
         arch = self._views(user, "crm.lead")["form"]
@@ -123,11 +126,16 @@ class TestCoreUsers(A1FormMixin, SupportCommon):
         for key, user in self.core_users.items():
             with self.subTest(user=key):
                 archs = self._views(user, "res.partner", ("form", "list", "search", "kanban"))
-                for name in ("support_contract_count", "support_installation_ids",
-                             "support_certified", "action_view_support_cooperation_contracts"):
+                for name in (
+                    "support_contract_count",
+                    "support_installation_ids",
+                    "support_certified",
+                    "action_view_support_cooperation_contracts",
+                ):
                     self.assertNotIn(name, archs["form"], f"{name} is offered to {key}")
                 self.assertEqual(
-                    self._search_with_every_filter(user, "res.partner", archs["search"]), [],
+                    self._search_with_every_filter(user, "res.partner", archs["search"]),
+                    [],
                     "no support filter is offered to a user without support rights",
                 )
                 for partner in partners:
@@ -185,7 +193,9 @@ class TestCoreUsers(A1FormMixin, SupportCommon):
         self.assertEqual(contract.fee_state, "unpaid", "the contract follows the invoice")
         self.assertNotIn("support_contract_id", self._read_addon_fields(fee_invoice.with_user(user)))
         self._open_list(user, "account.move", self._views(user, "account.move", ("list",))["list"])
-        self.assertIn('name="support_contract_id"', self._views(self.user_accountant, "account.move", ("form",))["form"])
+        self.assertIn(
+            'name="support_contract_id"', self._views(self.user_accountant, "account.move", ("form",))["form"]
+        )
 
     def test_event_user_registers_and_marks_attendance(self):
         user = self.core_users["event_user"]
@@ -194,8 +204,10 @@ class TestCoreUsers(A1FormMixin, SupportCommon):
         event_form.date_begin = fields.Datetime.now()
         event_form.date_end = fields.Datetime.now()
         event = event_form.save()
-        registration = self.env["event.registration"].with_user(user).create(
-            {"event_id": event.id, "partner_id": self.technician.id}
+        registration = (
+            self.env["event.registration"]
+            .with_user(user)
+            .create({"event_id": event.id, "partner_id": self.technician.id})
         )
         registration.action_set_done()
         self.assertEqual(registration.state, "done")
@@ -215,8 +227,10 @@ class TestCoreUsers(A1FormMixin, SupportCommon):
             {"name": "Νίκος Αντωνίου (διπλότυπο)", "parent_id": self.firm.id, "email": "nikos@diktyo.gr"}
         )
         self.assertTrue(self.technician.support_certified)
-        wizard = self.env["base.partner.merge.automatic.wizard"].with_user(self.env.ref("base.user_admin")).create(
-            {"partner_ids": [Command.set((self.technician | duplicate).ids)], "dst_partner_id": duplicate.id}
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.env.ref("base.user_admin"))
+            .create({"partner_ids": [Command.set((self.technician | duplicate).ids)], "dst_partner_id": duplicate.id})
         )
         wizard.action_merge()
         self.assertFalse(self.technician.exists())

@@ -11,7 +11,6 @@ URL = "/certified_support/cti/lookup"
 
 @tagged("post_install", "-at_install")
 class TestCti(SupportHttpCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -106,9 +105,16 @@ class TestCti(SupportHttpCommon):
 
     def test_bad_numbers_get_a_json_error_object(self):
         cases = {
-            "\x00": "invalid_characters", "2107489589\x00": "invalid_characters", "210\x07748": "invalid_characters",
-            "210\n7489589": "invalid_characters", "2" * 65: "too_long", "   ": "required", "": "required",
-            "2107489589" * 6: "invalid_number", "Παπαδόπουλος": "invalid_number", "1e308": "invalid_number",
+            "\x00": "invalid_characters",
+            "2107489589\x00": "invalid_characters",
+            "210\x07748": "invalid_characters",
+            "210\n7489589": "invalid_characters",
+            "2" * 65: "too_long",
+            "   ": "required",
+            "": "required",
+            "2107489589" * 6: "invalid_number",
+            "Παπαδόπουλος": "invalid_number",
+            "1e308": "invalid_number",
         }
         for number, code in cases.items():
             with self.subTest(number=number[:20]):

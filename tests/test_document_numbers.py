@@ -4,8 +4,13 @@ from odoo.tests import tagged
 
 from .common import SupportCommon
 
-CODES = ("support.request", "support.a1.form", "support.production.order", "support.contract",
-         "support.cooperation.contract")
+CODES = (
+    "support.request",
+    "support.a1.form",
+    "support.production.order",
+    "support.contract",
+    "support.cooperation.contract",
+)
 
 
 @tagged("post_install", "-at_install")
@@ -26,8 +31,10 @@ class TestDocumentNumbers(SupportCommon):
             sequences = self.Sequence.search([("code", "in", CODES), ("company_id", "=", company.id)])
             self.assertEqual(sorted(sequences.mapped("code")), sorted(CODES), company.name)
             self.assertTrue(all(sequences.mapped("use_date_range")))
-        self.assertFalse(self.Sequence.search([("code", "in", CODES), ("company_id", "=", False)]),
-                         "no number shared between companies")
+        self.assertFalse(
+            self.Sequence.search([("code", "in", CODES), ("company_id", "=", False)]),
+            "no number shared between companies",
+        )
         self.assertFalse(self.Sequence._support_create_sequences(), "created once")
 
     def test_numbers_restart_on_new_year_in_athens(self):
@@ -47,16 +54,23 @@ class TestDocumentNumbers(SupportCommon):
         self.assertEqual(a1, "A1/2027/00001")
         self.assertEqual(ppy, "ΠΠΥ/2027/00001")
         with freeze_time("2026-12-30 10:00:00"):
-            self.assertEqual(self.Sequence._support_next("support.request", self.company),
-                             f"RV/2026/{int(last_2026.rsplit('/', 1)[1]) + 1:05d}",
-                             "2026 goes on where it stopped")
+            self.assertEqual(
+                self.Sequence._support_next("support.request", self.company),
+                f"RV/2026/{int(last_2026.rsplit('/', 1)[1]) + 1:05d}",
+                "2026 goes on where it stopped",
+            )
 
     def test_documents_take_their_company_numbers(self):
         with freeze_time("2027-02-01 09:00:00"):
             contract = self._create_contract(start="2027-02-01", end="2028-01-31")
-            firm_contract = self.env["support.contract"].create({
-                "partner_id": self.customer.id, "company_id": self.firm_company.id, "product_id": self.product_estes.id,
-                "date_start": "2027-02-01", "date_end": "2028-01-31",
-            })
+            firm_contract = self.env["support.contract"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.firm_company.id,
+                    "product_id": self.product_estes.id,
+                    "date_start": "2027-02-01",
+                    "date_end": "2028-01-31",
+                }
+            )
         self.assertEqual(contract.name, "ESTES/2027/00001")
         self.assertEqual(firm_contract.name, "ESTES/2027/00001")

@@ -11,7 +11,6 @@ from .rating_common import SCAN, RatingMixin
 
 @tagged("post_install", "-at_install")
 class TestDossier(RatingMixin, SupportCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -22,14 +21,22 @@ class TestDossier(RatingMixin, SupportCommon):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
         with freeze_time("2026-03-10"):
             request = cls.env["support.request"].create(
-                {"partner_id": cls.customer.id, "contact_id": cls.customer_contact.id,
-                 "fault_id": cls.fault.id, "location": "onsite"}
+                {
+                    "partner_id": cls.customer.id,
+                    "contact_id": cls.customer_contact.id,
+                    "fault_id": cls.fault.id,
+                    "location": "onsite",
+                }
             )
             request._register_request(cls.customer_contact, ip_address="203.0.113.7")
             cls.env.cr.precommit.run()
             cls.env["support.request.schedule"].with_context(default_request_id=request.id).create(
-                {"start": "2026-03-12 08:00:00", "technician_id": cls.technician.id, "location": "onsite",
-                 "address": "Λεωφ. Συγγρού 120, Αθήνα"}
+                {
+                    "start": "2026-03-12 08:00:00",
+                    "technician_id": cls.technician.id,
+                    "location": "onsite",
+                    "address": "Λεωφ. Συγγρού 120, Αθήνα",
+                }
             ).action_confirm()
             cls.env.cr.precommit.run()
         form = cls._create_a1(request)
@@ -55,20 +62,20 @@ class TestDossier(RatingMixin, SupportCommon):
         acceptance = request.acceptance_ids
         for expected in (
             request.name,
-            request.contract_id.name,                      # the gate's decision
-            acceptance.accepted_by_id.name,                # who accepted, how, the lines
+            request.contract_id.name,  # the gate's decision
+            acceptance.accepted_by_id.name,  # who accepted, how, the lines
             acceptance.line_ids.name,
             "Portal" if acceptance.channel == "portal" else "Phone",
-            "Λεωφ. Συγγρού 120",                           # the meeting
-            form.name,                                     # the A1 Form, its signature and hash
+            "Λεωφ. Συγγρού 120",  # the meeting
+            form.name,  # the A1 Form, its signature and hash
             form.signed_pdf_sha256,
             "the stored document is intact",
-            "Αναβάθμιση σε Πήγασος ERP 6",                 # recommendations
-            "1</strong> out of 5",                         # the rating and its source
+            "Αναβάθμιση σε Πήγασος ERP 6",  # recommendations
+            "1</strong> out of 5",  # the rating and its source
             "Ο τεχνικός άργησε.",
             "Corrective action",
             "203.0.113.7",
-            "Registered",                                  # the history
+            "Registered",  # the history
             "To schedule",
             "Scheduled",
         ):
@@ -78,8 +85,10 @@ class TestDossier(RatingMixin, SupportCommon):
         form = self.request_signed.a1_form_ids
         self.assertEqual(form._check_signature_integrity(), {form.id: True})
         # What only someone with database access could do: replace the stored bytes.
-        self.env.cr.execute("UPDATE ir_attachment SET db_datas = %s, store_fname = NULL WHERE id = %s",
-                            (b"%PDF-1.4 another page", form.signed_pdf_id.id))
+        self.env.cr.execute(
+            "UPDATE ir_attachment SET db_datas = %s, store_fname = NULL WHERE id = %s",
+            (b"%PDF-1.4 another page", form.signed_pdf_id.id),
+        )
         form.signed_pdf_id.invalidate_recordset()
         self.assertEqual(form._check_signature_integrity(), {form.id: False})
         self.assertIn("does not match its hash", self._html(self.user_manager))

@@ -23,8 +23,11 @@ class TestEscalation(RatingMixin, SupportCommon):
 
     def _activities(self, requests):
         return self.env["mail.activity"].search(
-            [("res_model", "=", "support.request"), ("res_id", "in", requests.ids),
-             ("activity_type_id", "=", self.activity_type.id)]
+            [
+                ("res_model", "=", "support.request"),
+                ("res_id", "in", requests.ids),
+                ("activity_type_id", "=", self.activity_type.id),
+            ]
         )
 
     def _assert_escalated_once(self, request):
@@ -39,9 +42,13 @@ class TestEscalation(RatingMixin, SupportCommon):
     def _close_by_phone_mails(self, request, user=None):
         user = user or self.user_support
         return self.env["mail.mail"].search(
-            [("model", "=", "res.users"), ("res_id", "=", user.id),
-             ("recipient_ids", "in", user.partner_id.ids),
-             ("subject", "ilike", "to close by phone"), ("body_html", "ilike", request.name)]
+            [
+                ("model", "=", "res.users"),
+                ("res_id", "=", user.id),
+                ("recipient_ids", "in", user.partner_id.ids),
+                ("subject", "ilike", "to close by phone"),
+                ("body_html", "ilike", request.name),
+            ]
         )
 
     def _assert_at(self, request, not_yet, escalated):
@@ -94,18 +101,18 @@ class TestEscalation(RatingMixin, SupportCommon):
         self.assertFalse(self._activities(rated | unsigned))
 
     def test_resume_after_interruption(self):
-        requests = self.env["support.request"].concat(
-            *[self._signed_request("2026-03-13 08:00:00") for _i in range(5)]
-        )
+        requests = self.env["support.request"].concat(*[self._signed_request("2026-03-13 08:00:00") for _i in range(5)])
         calls = []
 
         def commit_progress(cron, processed=0, *, remaining=None, deactivate=False):
             calls.append((processed, remaining))
             return 0  # the time is up after each batch: the job is killed, to be run again
 
-        with patch.object(support_request_rating, "ESCALATION_BATCH_SIZE", 2), \
-                patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress), \
-                freeze_time("2026-03-20 10:00:00"):
+        with (
+            patch.object(support_request_rating, "ESCALATION_BATCH_SIZE", 2),
+            patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress),
+            freeze_time("2026-03-20 10:00:00"),
+        ):
             self._escalate()
             self.assertEqual(calls, [(2, 3)], "one batch of 2, 3 remaining, then stopped")
             self.assertEqual(requests.mapped("state").count("to_close_by_phone"), 2)
@@ -118,9 +125,7 @@ class TestEscalation(RatingMixin, SupportCommon):
             self._assert_escalated_once(request)
 
     def test_rows_locked_by_another_run_are_skipped(self):
-        requests = self.env["support.request"].concat(
-            *[self._signed_request("2026-03-13 08:00:00") for _i in range(3)]
-        )
+        requests = self.env["support.request"].concat(*[self._signed_request("2026-03-13 08:00:00") for _i in range(3)])
         held = requests[0]
         Request = type(self.env["support.request"])
         original = Request.try_lock_for_update
@@ -163,8 +168,11 @@ class TestEscalation(RatingMixin, SupportCommon):
         self.env["res.lang"]._activate_lang("el_GR")
         self.env["ir.module.module"]._load_module_terms(["certified_support"], ["el_GR"], overwrite=True)
         greek_am = new_test_user(
-            self.env, "cs_support_el", groups="certified_support.group_support_user",
-            email="eleni@vendor.example.gr", lang="el_GR",
+            self.env,
+            "cs_support_el",
+            groups="certified_support.group_support_user",
+            email="eleni@vendor.example.gr",
+            lang="el_GR",
         )
         first = self._signed_request("2026-03-13 08:00:00")
         second = self._signed_request("2026-03-13 09:00:00")

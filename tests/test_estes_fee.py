@@ -20,7 +20,9 @@ class TestEstesFee(MyDataMixin, SupportCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("el_GR")
-        cls.vendor = cls.env["res.company"].create({"name": "Πήγασος Λογισμικό Α.Ε.", "currency_id": cls.env.ref("base.EUR").id})
+        cls.vendor = cls.env["res.company"].create(
+            {"name": "Πήγασος Λογισμικό Α.Ε.", "currency_id": cls.env.ref("base.EUR").id}
+        )
         cls.env["account.chart.template"].try_loading("gr", company=cls.vendor, install_demo=False)
         chart = cls.env["account.chart.template"].with_company(cls.vendor)
         cls.tax_goods = chart.ref("l10n_gr_tax_s24_G")
@@ -29,43 +31,75 @@ class TestEstesFee(MyDataMixin, SupportCommon):
         for user in (cls.user_support, cls.user_accountant, cls.user_manager):
             user.company_ids |= cls.vendor
         # The ESTES service as Odoo proposes a new product: with the company's default (goods) VAT.
-        cls.product_fee = cls.env["product.product"].create({
-            "name": "ESTES ετήσια τεχνική υποστήριξη",
-            "type": "service",
-            "list_price": 480.0,
-            "company_id": cls.vendor.id,
-            "taxes_id": [Command.set(cls.tax_goods.ids)],
-        })
-        cls.greek = cls.env["res.partner"].create({
-            "name": "Βιομηχανία Ξύλου Μακεδονίας Α.Ε.", "is_company": True, "lang": "el_GR",
-            "country_id": cls.env.ref("base.gr").id, "zip": "54625", "city": "Θεσσαλονίκη",
-            "email": "logistirio@xylo-makedonias.gr", "user_id": cls.user_support.id,
-        })
-        cls.english = cls.env["res.partner"].create({
-            "name": "Aegean Charter Ltd", "is_company": True, "lang": "en_US",
-            "country_id": cls.env.ref("base.gr").id, "zip": "18535", "city": "Πειραιάς",
-            "email": "accounts@aegean-charter.example.com", "user_id": cls.user_support.id,
-        })
+        cls.product_fee = cls.env["product.product"].create(
+            {
+                "name": "ESTES ετήσια τεχνική υποστήριξη",
+                "type": "service",
+                "list_price": 480.0,
+                "company_id": cls.vendor.id,
+                "taxes_id": [Command.set(cls.tax_goods.ids)],
+            }
+        )
+        cls.greek = cls.env["res.partner"].create(
+            {
+                "name": "Βιομηχανία Ξύλου Μακεδονίας Α.Ε.",
+                "is_company": True,
+                "lang": "el_GR",
+                "country_id": cls.env.ref("base.gr").id,
+                "zip": "54625",
+                "city": "Θεσσαλονίκη",
+                "email": "logistirio@xylo-makedonias.gr",
+                "user_id": cls.user_support.id,
+            }
+        )
+        cls.english = cls.env["res.partner"].create(
+            {
+                "name": "Aegean Charter Ltd",
+                "is_company": True,
+                "lang": "en_US",
+                "country_id": cls.env.ref("base.gr").id,
+                "zip": "18535",
+                "city": "Πειραιάς",
+                "email": "accounts@aegean-charter.example.com",
+                "user_id": cls.user_support.id,
+            }
+        )
 
     def _contract(self, partner=None, start="2027-01-01", end="2027-12-31", user=None):
-        return self.Contract.with_user(user or self.user_support).with_company(self.vendor).create({
-            "partner_id": (partner or self.greek).id,
-            "company_id": self.vendor.id,
-            "product_id": self.product_fee.id,
-            "date_start": start,
-            "date_end": end,
-        })
+        return (
+            self.Contract.with_user(user or self.user_support)
+            .with_company(self.vendor)
+            .create(
+                {
+                    "partner_id": (partner or self.greek).id,
+                    "company_id": self.vendor.id,
+                    "product_id": self.product_fee.id,
+                    "date_start": start,
+                    "date_end": end,
+                }
+            )
+        )
 
     def _pay(self, invoice, amount=None):
-        wizard = self.env["account.payment.register"].with_user(self.user_accountant).with_context(
-            active_model="account.move", active_ids=invoice.ids, allowed_company_ids=self.vendor.ids,
-        ).create({"amount": amount or invoice.amount_residual, "payment_date": invoice.invoice_date})
+        wizard = (
+            self.env["account.payment.register"]
+            .with_user(self.user_accountant)
+            .with_context(
+                active_model="account.move",
+                active_ids=invoice.ids,
+                allowed_company_ids=self.vendor.ids,
+            )
+            .create({"amount": amount or invoice.amount_residual, "payment_date": invoice.invoice_date})
+        )
         wizard._create_payments()
 
     def _post(self, invoice, date="2027-01-05"):
-        invoice.with_user(self.user_accountant).with_context(allowed_company_ids=self.vendor.ids).write({
-            "invoice_date": date, "invoice_date_due": date,
-        })
+        invoice.with_user(self.user_accountant).with_context(allowed_company_ids=self.vendor.ids).write(
+            {
+                "invoice_date": date,
+                "invoice_date_due": date,
+            }
+        )
         invoice.with_user(self.user_accountant).with_context(allowed_company_ids=self.vendor.ids).action_post()
 
     # ------------------------------------------------------------------
@@ -79,19 +113,24 @@ class TestEstesFee(MyDataMixin, SupportCommon):
         contract.action_activate()
         invoice = contract.sudo().invoice_ids
         self.assertEqual(len(invoice), 1)
-        self.assertRecordValues(invoice, [{
-            "move_type": "out_invoice",
-            "state": "draft",
-            "partner_id": self.greek.id,
-            "company_id": self.vendor.id,
-            "currency_id": self.env.ref("base.EUR").id,
-            "fiscal_position_id": self.fpos_domestic.id,
-            "invoice_origin": contract.name,
-            "invoice_user_id": self.user_support.id,
-            "amount_untaxed": 480.0,
-            "amount_tax": 115.2,
-            "amount_total": 595.2,
-        }])
+        self.assertRecordValues(
+            invoice,
+            [
+                {
+                    "move_type": "out_invoice",
+                    "state": "draft",
+                    "partner_id": self.greek.id,
+                    "company_id": self.vendor.id,
+                    "currency_id": self.env.ref("base.EUR").id,
+                    "fiscal_position_id": self.fpos_domestic.id,
+                    "invoice_origin": contract.name,
+                    "invoice_user_id": self.user_support.id,
+                    "amount_untaxed": 480.0,
+                    "amount_tax": 115.2,
+                    "amount_total": 595.2,
+                }
+            ],
+        )
         self.assertEqual(invoice.journal_id.company_id, self.vendor)
         line = invoice.invoice_line_ids
         self.assertEqual(len(line), 1)
@@ -118,8 +157,9 @@ class TestEstesFee(MyDataMixin, SupportCommon):
         """The fee invoice is what myDATA expects of a service: an invoice of services (2.1)
         to a customer with ΑΦΜ, a receipt (11.2) to one without, income from services, the
         services VAT, issued on credit; l10n_gr_edi's own pre-send checks find nothing."""
-        self.vendor.partner_id.write({"country_id": self.env.ref("base.gr").id, "vat": "EL094123454",
-                                      "zip": "115 27", "city": "Αθήνα"})
+        self.vendor.partner_id.write(
+            {"country_id": self.env.ref("base.gr").id, "vat": "EL094123454", "zip": "115 27", "city": "Αθήνα"}
+        )
         self.vendor.write(MYDATA_TEST_CREDENTIALS)
         self.greek.vat = "EL094761359"
         cases = [(self.greek, "2.1", "E3_561_001"), (self.english, "11.2", "E3_561_003")]
@@ -160,10 +200,14 @@ class TestEstesFee(MyDataMixin, SupportCommon):
         self.assertEqual(contract.sudo().invoice_ids, invoice)
         # A second live invoice is refused by the database too.
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
-            self.env["account.move"].with_company(self.vendor).create({
-                "move_type": "out_invoice", "partner_id": self.greek.id, "support_contract_id": contract.id,
-                "invoice_line_ids": [Command.create({"product_id": self.product_fee.id, "price_unit": 480.0})],
-            })
+            self.env["account.move"].with_company(self.vendor).create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.greek.id,
+                    "support_contract_id": contract.id,
+                    "invoice_line_ids": [Command.create({"product_id": self.product_fee.id, "price_unit": 480.0})],
+                }
+            )
 
     def test_renewal_invoiced_when_activated(self):
         with freeze_time("2027-12-05"):
@@ -184,8 +228,13 @@ class TestEstesFee(MyDataMixin, SupportCommon):
     @freeze_time("2026-12-15")
     def test_accountant_links_their_invoice(self):
         contract = self._contract()
-        accountant = self.env["account.move"].with_user(self.user_accountant).with_context(
-            allowed_company_ids=self.vendor.ids, default_move_type="out_invoice",
+        accountant = (
+            self.env["account.move"]
+            .with_user(self.user_accountant)
+            .with_context(
+                allowed_company_ids=self.vendor.ids,
+                default_move_type="out_invoice",
+            )
         )
         move_form = Form(accountant)
         move_form.partner_id = self.greek
@@ -198,10 +247,12 @@ class TestEstesFee(MyDataMixin, SupportCommon):
         contract.action_activate()
         self.assertEqual(contract.sudo().invoice_ids, invoice, "no second invoice for a contract with one linked")
         # Only an invoice of the contract's customer.
-        other = accountant.create({
-            "partner_id": self.english.id,
-            "invoice_line_ids": [Command.create({"product_id": self.product_fee.id, "price_unit": 480.0})],
-        })
+        other = accountant.create(
+            {
+                "partner_id": self.english.id,
+                "invoice_line_ids": [Command.create({"product_id": self.product_fee.id, "price_unit": 480.0})],
+            }
+        )
         with self.assertRaises(ValidationError):
             other.support_contract_id = self._contract(start="2028-01-01", end="2028-12-31")
 
@@ -239,15 +290,21 @@ class TestEstesFee(MyDataMixin, SupportCommon):
     # ------------------------------------------------------------------
 
     def _unpaid_activities(self, contracts):
-        return self.env["mail.activity"].search([
-            ("res_model", "=", "support.contract"), ("res_id", "in", contracts.ids),
-            ("activity_type_id", "=", self.env.ref("certified_support.mail_activity_contract_fee_unpaid").id),
-        ])
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "support.contract"),
+                ("res_id", "in", contracts.ids),
+                ("activity_type_id", "=", self.env.ref("certified_support.mail_activity_contract_fee_unpaid").id),
+            ]
+        )
 
     def test_unpaid_fee_gives_the_account_manager_one_activity(self):
         with freeze_time("2026-12-15"):
-            unpaid, paid, not_due = self._contract(), self._contract(self.english), self._contract(
-                self.env["res.partner"].create({"name": "Ελαιουργία Κρήτης Α.Ε.", "is_company": True}))
+            unpaid, paid, not_due = (
+                self._contract(),
+                self._contract(self.english),
+                self._contract(self.env["res.partner"].create({"name": "Ελαιουργία Κρήτης Α.Ε.", "is_company": True})),
+            )
             (unpaid | paid | not_due).action_activate()
         self._post(unpaid.sudo().invoice_ids, "2027-01-05")
         self._post(paid.sudo().invoice_ids, "2027-01-05")
@@ -273,13 +330,24 @@ class TestEstesFee(MyDataMixin, SupportCommon):
     def test_unpaid_cron_queries_do_not_grow_with_the_contracts(self):
         def overdue(count):
             partners = self.env["res.partner"].create(
-                [{"name": f"Πελάτης {n} Ο.Ε.", "is_company": True, "user_id": self.user_support.id} for n in range(count)]
+                [
+                    {"name": f"Πελάτης {n} Ο.Ε.", "is_company": True, "user_id": self.user_support.id}
+                    for n in range(count)
+                ]
             )
             with freeze_time("2026-12-15"):
-                contracts = self.Contract.with_company(self.vendor).create([{
-                    "partner_id": p.id, "company_id": self.vendor.id, "product_id": self.product_fee.id,
-                    "date_start": "2027-01-01", "date_end": "2027-12-31",
-                } for p in partners])
+                contracts = self.Contract.with_company(self.vendor).create(
+                    [
+                        {
+                            "partner_id": p.id,
+                            "company_id": self.vendor.id,
+                            "product_id": self.product_fee.id,
+                            "date_start": "2027-01-01",
+                            "date_end": "2027-12-31",
+                        }
+                        for p in partners
+                    ]
+                )
                 contracts.action_activate()
             invoices = contracts.sudo().invoice_ids
             invoices.write({"invoice_date": "2027-01-05", "invoice_date_due": "2027-01-05"})
@@ -325,15 +393,25 @@ class TestEstesFee(MyDataMixin, SupportCommon):
         self.assertEqual(as_accountant.action_view_invoices()["res_id"], invoice.id)
         self.assertEqual(invoice.with_user(self.user_accountant).support_contract_id, contract)
         # An invoicing user without support rights opens the invoice, without the contract.
-        invoicing = new_test_user(self.env, "cs_fee_invoicing", groups="base.group_user,account.group_account_invoice",
-                                  company_ids=[Command.set(self.vendor.ids)], company_id=self.vendor.id)
+        invoicing = new_test_user(
+            self.env,
+            "cs_fee_invoicing",
+            groups="base.group_user,account.group_account_invoice",
+            company_ids=[Command.set(self.vendor.ids)],
+            company_id=self.vendor.id,
+        )
         Form(invoice.with_user(invoicing))
         with self.assertRaises(AccessError):
             invoice.with_user(invoicing).read(["support_contract_id"])
         # The customer's portal user reads the contract, not its invoices.
-        portal = new_test_user(self.env, "cs_fee_portal", groups="base.group_portal", partner_id=self.env["res.partner"].create(
-            {"name": "Αθανάσιος Δήμου", "parent_id": self.greek.id}).id,
-            company_ids=[Command.set(self.vendor.ids)], company_id=self.vendor.id)
+        portal = new_test_user(
+            self.env,
+            "cs_fee_portal",
+            groups="base.group_portal",
+            partner_id=self.env["res.partner"].create({"name": "Αθανάσιος Δήμου", "parent_id": self.greek.id}).id,
+            company_ids=[Command.set(self.vendor.ids)],
+            company_id=self.vendor.id,
+        )
         self.assertEqual(contract.with_user(portal).read(["name"])[0]["name"], contract.name)
         with self.assertRaises(AccessError):
             contract.with_user(portal).read(["invoice_ids"])
@@ -358,7 +436,9 @@ class TestEstesFee(MyDataMixin, SupportCommon):
             )
             (greek | english | later).action_activate()
         cron = self.env.ref("certified_support.ir_cron_contract_expiry_notice")
-        self.assertEqual((cron.code, cron.interval_type, cron.active), ("model._cron_send_expiry_notices()", "days", True))
+        self.assertEqual(
+            (cron.code, cron.interval_type, cron.active), ("model._cron_send_expiry_notices()", "days", True)
+        )
         with freeze_time("2027-12-01"):
             self.Contract._cron_send_expiry_notices()
             self.Contract._cron_send_expiry_notices()

@@ -22,10 +22,14 @@ class TestGreekHolidays(SupportCommon):
         cls.firm_company.resource_calendar_id.tz = "Europe/Athens"
 
     def _holidays(self, calendar, year):
-        leaves = self.Leaves.search([
-            ("calendar_id", "=", calendar.id), ("resource_id", "=", False),
-            ("date_to", ">=", f"{year}-01-01"), ("date_from", "<", f"{year + 1}-01-01"),
-        ])
+        leaves = self.Leaves.search(
+            [
+                ("calendar_id", "=", calendar.id),
+                ("resource_id", "=", False),
+                ("date_to", ">=", f"{year}-01-01"),
+                ("date_from", "<", f"{year + 1}-01-01"),
+            ]
+        )
         return leaves
 
     def _run_cron(self):
@@ -47,7 +51,8 @@ class TestGreekHolidays(SupportCommon):
             self.assertEqual(leaves.company_id, company)
         # Odoo counts them: Christmas is not a working day of the firm's calendar.
         christmas = self._holidays(self.firm_company.resource_calendar_id, 2027).filtered(
-            lambda leave: leave.date_to.strftime("%m-%d") == "12-25")
+            lambda leave: leave.date_to.strftime("%m-%d") == "12-25"
+        )
         self.assertEqual(christmas.name, "Χριστούγεννα", "named in Greek")
         self.assertEqual(christmas.date_from.strftime("%Y-%m-%d %H:%M"), "2027-12-24 22:00", "midnight in Athens")
 
@@ -62,10 +67,15 @@ class TestGreekHolidays(SupportCommon):
         """A public holiday entered by hand for all calendars of the company (no calendar) counts."""
         calendar = self.firm_company.resource_calendar_id
         self._holidays(calendar, 2028).unlink()
-        manual = self.Leaves.with_company(self.firm_company).create({
-            "name": "Αργία", "calendar_id": False, "resource_id": False,
-            "date_from": "2028-08-14 21:00:00", "date_to": "2028-08-15 20:59:59",
-        })
+        manual = self.Leaves.with_company(self.firm_company).create(
+            {
+                "name": "Αργία",
+                "calendar_id": False,
+                "resource_id": False,
+                "date_from": "2028-08-14 21:00:00",
+                "date_to": "2028-08-15 20:59:59",
+            }
+        )
         manual.flush_recordset()  # its company is computed in the firm company's environment
         self.assertEqual(manual.company_id, self.firm_company)
         created = self.Leaves._support_generate_greek_holidays(years=[2028], calendars=calendar)

@@ -12,7 +12,6 @@ I18N = Path(__file__).parent.parent / "i18n"
 
 @tagged("post_install", "-at_install")
 class TestGreek(SupportCommon):
-
     def test_every_string_is_translated_to_greek(self):
         template = {entry.msgid for entry in polib.pofile(str(I18N / "certified_support.pot"))}
         greek = polib.pofile(str(I18N / "el.po"))
@@ -37,9 +36,11 @@ class TestGreek(SupportCommon):
         self.env["res.lang"]._activate_lang("el_GR")
         self.env["ir.module.module"]._load_module_terms(["certified_support"], ["el_GR"], overwrite=True)
         View = self.env["ir.ui.view"].with_context(lang="el_GR")
-        views = View.browse(self.env["ir.model.data"].search(
-            [("module", "=", "certified_support"), ("model", "=", "ir.ui.view")]
-        ).mapped("res_id"))
+        views = View.browse(
+            self.env["ir.model.data"]
+            .search([("module", "=", "certified_support"), ("model", "=", "ir.ui.view")])
+            .mapped("res_id")
+        )
         self.assertTrue(views)
         for view in views:
             root = view

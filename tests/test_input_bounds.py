@@ -66,8 +66,30 @@ class TestInputParsers(SupportCommon):
         self.assertEqual(parse_float(self.env, "1,75", "Ώρες", **bounds), 1.75)
         self.assertEqual(parse_float(self.env, 2, "Ώρες", **bounds), 2.0)
         self.assertIsNone(parse_float(self.env, "", "Ώρες", required=False, **bounds))
-        for value in ("nan", "NaN", "inf", "-inf", "Infinity", "1e308", "1e3", str(2**63), "0", "-1", "0x10",
-                      "1_000", "١٢", "²", "1,2,3", float("nan"), float("inf"), 1e308, 2**63, True, [1], None):
+        for value in (
+            "nan",
+            "NaN",
+            "inf",
+            "-inf",
+            "Infinity",
+            "1e308",
+            "1e3",
+            str(2**63),
+            "0",
+            "-1",
+            "0x10",
+            "1_000",
+            "١٢",
+            "²",
+            "1,2,3",
+            float("nan"),
+            float("inf"),
+            1e308,
+            2**63,
+            True,
+            [1],
+            None,
+        ):
             with self.subTest(value=value):
                 self.assertRefused(parse_float, value, "Ώρες", **bounds)
 
@@ -101,9 +123,15 @@ class TestInputParsers(SupportCommon):
     def test_signature_image(self):
         self.assertEqual(parse_image(self.env, PNG, "Υπογραφή"), PNG.encode())
         self.assertEqual(parse_image(self.env, f"data:image/png;base64,{PNG}", "Υπογραφή"), PNG.encode())
-        for value in (base64.b64encode(SVG).decode(), base64.b64encode(b"GIF89a" + b"\x00" * 20).decode(),
-                      base64.b64encode(b"\x89PNG\r\n\x1a\n broken").decode(), "not base64!", 5, ["x"],
-                      "A" * (input_bounds.MAX_SIGNATURE_SIZE * 2)):
+        for value in (
+            base64.b64encode(SVG).decode(),
+            base64.b64encode(b"GIF89a" + b"\x00" * 20).decode(),
+            base64.b64encode(b"\x89PNG\r\n\x1a\n broken").decode(),
+            "not base64!",
+            5,
+            ["x"],
+            "A" * (input_bounds.MAX_SIGNATURE_SIZE * 2),
+        ):
             with self.subTest(value=str(value)[:20]):
                 self.assertRefused(parse_image, value, "Υπογραφή")
 
@@ -131,7 +159,8 @@ class TestModelBounds(ProductionOrderMixin, SupportCommon):
         writes = {
             "request description": lambda text: self.request.write({"description": text}),
             "new request": lambda text: self.env["support.request"].create(
-                {"partner_id": self.customer.id, "fault_id": self.fault.id, "description": text}),
+                {"partner_id": self.customer.id, "fault_id": self.fault.id, "description": text}
+            ),
             "recommendation": lambda text: form.recommendation_ids[0].write({"name": text}),
             "fault": lambda text: self.fault.write({"name": text}),
             "fault line": lambda text: self.fault.line_ids.write({"name": text}),
@@ -155,8 +184,12 @@ class TestModelBounds(ProductionOrderMixin, SupportCommon):
             with self.subTest(value=value):
                 self.assertRefused(ValidationError, lambda value=value: self.fault.line_ids.write({"quantity": value}))
                 self.assertRefused(ValidationError, lambda value=value: extra.write({"price_unit": value}))
-                self.assertRefused(ValidationError, lambda value=value: self.env["support.request.extra"].create(
-                    {"request_id": self.request.id, "product_id": self.product_remote.id, "quantity": value}))
+                self.assertRefused(
+                    ValidationError,
+                    lambda value=value: self.env["support.request.extra"].create(
+                        {"request_id": self.request.id, "product_id": self.product_remote.id, "quantity": value}
+                    ),
+                )
 
     def test_hours_and_amounts_are_bounded(self):
         form = self._create_a1(file=False)
@@ -168,16 +201,22 @@ class TestModelBounds(ProductionOrderMixin, SupportCommon):
             "fault line zero hours": lambda: self.fault.line_ids.write({"quantity": 0}),
             "fault line price": lambda: self.fault.line_ids.write({"price_unit": MAX_AMOUNT + 1}),
             "extra hours": lambda: self.env["support.request.extra"].create(
-                {"request_id": self.request.id, "product_id": self.product_remote.id, "quantity": MAX_LINE_HOURS + 1}),
+                {"request_id": self.request.id, "product_id": self.product_remote.id, "quantity": MAX_LINE_HOURS + 1}
+            ),
             # (more hours than accepted are refused by the A1 line's own constraint first)
             "A1 line hours": lambda: self.env.cr.execute(
-                "UPDATE support_a1_form_line SET quantity = %s WHERE id = %s", [MAX_LINE_HOURS + 1, form.line_ids[0].id]),
+                "UPDATE support_a1_form_line SET quantity = %s WHERE id = %s", [MAX_LINE_HOURS + 1, form.line_ids[0].id]
+            ),
             "recommendation cost": lambda: form.recommendation_ids[0].write({"estimated_cost": MAX_AMOUNT + 1}),
             "order amount": lambda: order.write({"amount": MAX_AMOUNT + 1}),
             # (the firm's invoice is recorded on a signed form waiting for it, with its number)
             "firm invoice amount": lambda: signed.write(
-                {"external_invoice_ref": "ΤΠΥ 17", "external_invoice_mark": "400001234567890",
-                 "external_invoice_amount": MAX_AMOUNT + 1}),
+                {
+                    "external_invoice_ref": "ΤΠΥ 17",
+                    "external_invoice_mark": "400001234567890",
+                    "external_invoice_amount": MAX_AMOUNT + 1,
+                }
+            ),
         }
         for what, function in cases.items():
             with self.subTest(what=what):
@@ -196,8 +235,13 @@ class TestModelBounds(ProductionOrderMixin, SupportCommon):
             "A1 meeting of 25 hours": lambda: form.write({"date_end": "2026-03-13 09:00:00"}),
             "desired date": lambda: self.request.write({"desired_date_to": "9999-12-31"}),
             "wished deadline": lambda: order.write({"deadline_wish": "0001-01-01"}),
-            "firm invoice date": lambda: signed.write({"external_invoice_ref": "ΤΠΥ 17", "external_invoice_mark": "400001234567890",
-                                                       "external_invoice_date": "9999-01-01"}),
+            "firm invoice date": lambda: signed.write(
+                {
+                    "external_invoice_ref": "ΤΠΥ 17",
+                    "external_invoice_mark": "400001234567890",
+                    "external_invoice_date": "9999-01-01",
+                }
+            ),
             "signed on": lambda: form.write({"signed_on": "1900-01-01 00:00:00"}),
         }
         for what, function in cases.items():
@@ -214,15 +258,28 @@ class TestModelBounds(ProductionOrderMixin, SupportCommon):
     def test_scan_is_checked_by_content(self):
         form = self._create_a1()
         Scan = self.env["support.a1.scan"].with_user(self.user_support)
-        for name, content in (("a1.pdf", EXE), ("a1.pdf", SVG), ("a1.pdf", b""),
-                              ("a1.pdf", b"%PDF-1.4" + b"x" * input_bounds.MAX_UPLOAD_SIZE)):
+        for name, content in (
+            ("a1.pdf", EXE),
+            ("a1.pdf", SVG),
+            ("a1.pdf", b""),
+            ("a1.pdf", b"%PDF-1.4" + b"x" * input_bounds.MAX_UPLOAD_SIZE),
+        ):
             with self.subTest(name=name, content=content[:8]), self.assertRaises(UserError):
-                Scan.create({"a1_form_id": form.id, "scan": base64.b64encode(content) or b"AA==",
-                             "scan_filename": name, "signed_by": "Γιώργος Παπαδόπουλος"}).action_confirm()
+                Scan.create(
+                    {
+                        "a1_form_id": form.id,
+                        "scan": base64.b64encode(content) or b"AA==",
+                        "scan_filename": name,
+                        "signed_by": "Γιώργος Παπαδόπουλος",
+                    }
+                ).action_confirm()
         scan = {"a1_form_id": form.id, "scan": base64.b64encode(b"%PDF-1.4 page"), "scan_filename": "a1.pdf"}
-        for values in ({"signed_by": "   "}, {"signed_by": "Γιώργος\x07"},
-                       {"signed_by": "Γιώργος", "signed_on": fields.Datetime.now() + timedelta(days=2)},
-                       {"signed_by": "Γιώργος", "signed_on": "2026-03-01 08:00:00"}):
+        for values in (
+            {"signed_by": "   "},
+            {"signed_by": "Γιώργος\x07"},
+            {"signed_by": "Γιώργος", "signed_on": fields.Datetime.now() + timedelta(days=2)},
+            {"signed_by": "Γιώργος", "signed_on": "2026-03-01 08:00:00"},
+        ):
             with self.subTest(values=values), self.assertRaises(UserError):
                 Scan.create({**scan, **values}).action_confirm()
         self.assertEqual(form.state, "filed")
@@ -239,11 +296,14 @@ class TestModelBounds(ProductionOrderMixin, SupportCommon):
         wizard = Form(Wizard)
         wizard.search_term = "Παπα\x00δόπουλοι"
         self.assertFalse(wizard.customer_ids)
-        wizard = Wizard.create({
-            "search_term": self.customer.name, "fault_id": self.fault.id,
-            "accepted_by_id": self.customer_contact.id,
-            "accepted_on": fields.Datetime.now() - timedelta(days=input_bounds.PHONE_ACCEPTANCE_MAX_DAYS + 1),
-        })
+        wizard = Wizard.create(
+            {
+                "search_term": self.customer.name,
+                "fault_id": self.fault.id,
+                "accepted_by_id": self.customer_contact.id,
+                "accepted_on": fields.Datetime.now() - timedelta(days=input_bounds.PHONE_ACCEPTANCE_MAX_DAYS + 1),
+            }
+        )
         with self.assertRaisesRegex(UserError, "within"):
             wizard.action_register()
 
@@ -251,8 +311,12 @@ class TestModelBounds(ProductionOrderMixin, SupportCommon):
         Schedule = self.env["support.request.schedule"].with_context(default_request_id=self.request.id)
         for values in ({"start": "9999-01-01 08:00:00"}, {"start": "2026-03-20 08:00:00", "duration": 30}):
             with self.subTest(values=values):
-                self.assertRefused(UserError, lambda values=values: Schedule.create(
-                    {"technician_id": self.technician.id, **values}).action_confirm())
+                self.assertRefused(
+                    UserError,
+                    lambda values=values: Schedule.create(
+                        {"technician_id": self.technician.id, **values}
+                    ).action_confirm(),
+                )
         self.assertEqual(str(self.request.meeting_start), "2026-03-12 08:00:00")
 
     def test_extra_action_is_proposed_once(self):
@@ -266,8 +330,12 @@ class TestModelBounds(ProductionOrderMixin, SupportCommon):
         Extra.create(values)  # proposed again once refused
 
     def test_models_keep_valid_values(self):
-        form = self._create_a1(file=False, recommendation_ids=[
-            Command.create({"name": "Νέος διακομιστής", "kind": "hardware", "estimated_cost": MAX_AMOUNT})])
+        form = self._create_a1(
+            file=False,
+            recommendation_ids=[
+                Command.create({"name": "Νέος διακομιστής", "kind": "hardware", "estimated_cost": MAX_AMOUNT})
+            ],
+        )
         self.assertEqual(form.recommendation_ids.estimated_cost, MAX_AMOUNT)
         self.request.write({"description": "Γραμμή 1\nΓραμμή 2\tμε tab"})
         self.env.flush_all()

@@ -21,7 +21,11 @@ from .production_common import ProductionOrderMixin
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>'
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 240 + b"This program cannot be run in DOS mode."
+EXE = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    + b"\x00" * 240
+    + b"This program cannot be run in DOS mode."
+)
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 BAD_TEXTS = {
@@ -39,7 +43,6 @@ NOT_ID_LIST = (5, 1.5, "12", {"a": 1}, True, ["\ud800"], [1, "x"], [None], [-1],
 
 @tagged("post_install", "-at_install")
 class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -117,14 +120,17 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
         cases = [{"description": text} for text in BAD_TEXTS.values()]
         cases += [{"description": " \t\r\n "}]
         cases += [{"desired_date_from": value, "description": typed} for value in BAD_DATES]
-        cases += [{"desired_date_to": fields.Date.to_string(fields.Date.today() + timedelta(days=400)),
-                   "description": typed}]
+        cases += [
+            {"desired_date_to": fields.Date.to_string(fields.Date.today() + timedelta(days=400)), "description": typed}
+        ]
         cases += [{"fault_id": value, "description": typed} for value in BAD_IDS + (str(self.fault.id) + " x",)]
         cases += [{"installation_id": value, "description": typed} for value in BAD_IDS]
         cases += [{"installation_id": str(self.other_installation.id), "description": typed}]
         cases += [{"amount_total": value, "description": typed} for value in BAD_NUMBERS]
         cases += [{"location": value, "description": typed} for value in ("everywhere", "\x00", "")]
-        cases += [{"submission_token": value, "description": typed} for value in ("short", "x" * 65 + "\n", "\x00" * 20)]
+        cases += [
+            {"submission_token": value, "description": typed} for value in ("short", "x" * 65 + "\n", "\x00" * 20)
+        ]
         for case in cases:
             with self.subTest(case={k: v[:30] for k, v in case.items()}):
                 response = self._new_request(**case)
@@ -201,8 +207,11 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
         cases += [{"rec_0_name": text} for text in BAD_TEXTS.values()]
         cases += [{"rec_0_cost": value} for value in BAD_NUMBERS + (str(input_bounds.MAX_AMOUNT + 1),)]
         cases += [{"rec_0_kind": value} for value in ("furniture", "\x00")]
-        cases += [{"note": BAD_TEXTS["NUL"]}, {"note": BAD_TEXTS["control characters"]},
-                  {"note": "Χ" * (input_bounds.LONG_TEXT_MAX_LENGTH + 1)}]
+        cases += [
+            {"note": BAD_TEXTS["NUL"]},
+            {"note": BAD_TEXTS["control characters"]},
+            {"note": "Χ" * (input_bounds.LONG_TEXT_MAX_LENGTH + 1)},
+        ]
         for case in cases:
             with self.subTest(case={k: v[:30] for k, v in case.items()}):
                 self.assertFormRefused(self._diary_post(**case), *([] if "note" in case else [typed]))
@@ -237,15 +246,25 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
         result = self._jsonrpc(url, {"accepted_ids": [software.id, other_recommendation.id]})
         self.assertEqual(result, {"accepted_ids": software.ids})
         self.assertEqual(other_recommendation.accepted, "pending")
-        result = self._jsonrpc(f"/my/a1/{self.other_form.id}/recommendations", {"accepted_ids": [other_recommendation.id]})
+        result = self._jsonrpc(
+            f"/my/a1/{self.other_form.id}/recommendations", {"accepted_ids": [other_recommendation.id]}
+        )
         self.assertEqual(result["code"], "not_found")
 
     def test_a1_signature_json(self):
         self.authenticate("cs_customer", "cs_customer")
         url = f"/my/a1/{self.filed_form.id}/accept"
-        signatures = [base64.b64encode(SVG).decode(), base64.b64encode(b"GIF89a" + b"\x00" * 40).decode(),
-                      base64.b64encode(EXE).decode(), "not base64 at all!", "A" * (2 * input_bounds.MAX_SIGNATURE_SIZE),
-                      "", None, "12", ["\ud800"]] + list(NOT_TEXT)
+        signatures = [
+            base64.b64encode(SVG).decode(),
+            base64.b64encode(b"GIF89a" + b"\x00" * 40).decode(),
+            base64.b64encode(EXE).decode(),
+            "not base64 at all!",
+            "A" * (2 * input_bounds.MAX_SIGNATURE_SIZE),
+            "",
+            None,
+            "12",
+            ["\ud800"],
+        ] + list(NOT_TEXT)
         for signature in signatures:
             with self.subTest(signature=str(signature)[:30]):
                 result = self._jsonrpc(url, {"name": "Γιώργος Παπαδόπουλος", "signature": signature})
@@ -320,17 +339,24 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
         # a control character in the file's name, as a browser would send it (not %-encoded)
         boundary = "----certified-support-test"
         body = (
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"
-            f"{Request.csrf_token(self)}\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"business_reason\"\r\n\r\n{typed}\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"spec\x07.pdf\"\r\n"
-            f"Content-Type: application/pdf\r\n\r\n"
-        ).encode() + PDF + f"\r\n--{boundary}--\r\n".encode()
-        response = self.url_open(self.order.access_url, data=body,
-                                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+                f"{Request.csrf_token(self)}\r\n"
+                f'--{boundary}\r\nContent-Disposition: form-data; name="business_reason"\r\n\r\n{typed}\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="spec\x07.pdf"\r\n'
+                f"Content-Type: application/pdf\r\n\r\n"
+            ).encode()
+            + PDF
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        response = self.url_open(
+            self.order.access_url, data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        )
         self.assertFormRefused(response, typed)
-        many = [("attachments", (f"p{i}.pdf", io.BytesIO(PDF), "application/pdf"))
-                for i in range(input_bounds.MAX_UPLOADS + 1)]
+        many = [
+            ("attachments", (f"p{i}.pdf", io.BytesIO(PDF), "application/pdf"))
+            for i in range(input_bounds.MAX_UPLOADS + 1)
+        ]
         self.assertFormRefused(self._spec(files=many), typed)
         self.assertEqual(Attachment.search_count(domain), before, "nothing stored")
         # a real PDF named as an image is stored as what it is
@@ -346,14 +372,27 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
     def test_external_invoice(self):
         self.authenticate("cs_firm_manager", "cs_firm_manager")
         url = f"/my/a1/{self.signed_form.id}/external-invoice"
-        good = {"external_invoice_ref": "ΤΠΥ 17", "external_invoice_date": "2026-03-13",
-                "external_invoice_amount": "66,96", "external_invoice_mark": "400001234567890"}
+        good = {
+            "external_invoice_ref": "ΤΠΥ 17",
+            "external_invoice_date": "2026-03-13",
+            "external_invoice_amount": "66,96",
+            "external_invoice_mark": "400001234567890",
+        }
         tomorrow = fields.Date.to_string(fields.Date.today() + timedelta(days=1))
         cases = [{"external_invoice_ref": text} for text in list(BAD_TEXTS.values()) + ["  ", "Χ" * 65]]
         cases += [{"external_invoice_date": value} for value in BAD_DATES + (tomorrow, "")]
         cases += [{"external_invoice_amount": value} for value in BAD_NUMBERS + ("", "1000000.01")]
-        cases += [{"external_invoice_mark": value} for value in (
-            "", "40000123456789", "4000012345678901", "40000123456789X", "４００００１２３４５６７８９０", "400001234567890\x00")]
+        cases += [
+            {"external_invoice_mark": value}
+            for value in (
+                "",
+                "40000123456789",
+                "4000012345678901",
+                "40000123456789X",
+                "４００００１２３４５６７８９０",
+                "400001234567890\x00",
+            )
+        ]
         for case in cases:
             with self.subTest(case={k: v[:30] for k, v in case.items()}):
                 response = self._post(url, **{**good, **case})
@@ -379,18 +418,26 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
         huge = "99999999999999999999"
         cases = {
             "cs_customer": [
-                f"/my/support/{huge}", f"/my/support/page/{huge}", "/my/support?sortby=%00&filterby=x%00",
-                "/my/contracts?sortby=nope", f"/my/contracts/{huge}", f"/my/a1/{huge}",
+                f"/my/support/{huge}",
+                f"/my/support/page/{huge}",
+                "/my/support?sortby=%00&filterby=x%00",
+                "/my/contracts?sortby=nope",
+                f"/my/contracts/{huge}",
+                f"/my/a1/{huge}",
                 f"/my/a1/{self.filed_form.id}?report_type=%00&download=%00&message=%00",
-                f"/my/production-orders/{huge}", f"/my/production-orders/page/{huge}",
+                f"/my/production-orders/{huge}",
+                f"/my/production-orders/page/{huge}",
                 f"/my/support/{self.request.id}?message=%00&access_token=%00",
             ],
             "cs_technician": [
-                f"/my/partner/requests/{huge}", f"/my/partner/requests/{huge}/a1", "/my/partner?reminder=%00",
+                f"/my/partner/requests/{huge}",
+                f"/my/partner/requests/{huge}/a1",
+                "/my/partner?reminder=%00",
                 f"/my/a1/page/{huge}",
             ],
             "cs_firm_manager": [
-                "/my/partner/export/%00.xlsx", "/my/partner/export/a1_register.xlsx?firm_id=1",
+                "/my/partner/export/%00.xlsx",
+                "/my/partner/export/a1_register.xlsx?firm_id=1",
                 "/my/partner/scorecard?proposed=%00",
             ],
             "cs_accountant": [f"/certified_support/xlsx_export/{huge}", "/certified_support/xlsx_export/0"],
@@ -401,8 +448,11 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
                 with self.subTest(login=login, url=url):
                     response = self.url_open(url)
                     self.assertLess(response.status_code, 500, response.text[:300])
-        for url in (f"/my/partner/requests/{huge}/extra", f"/my/partner/requests/{huge}/rating_reminder",
-                    f"/my/a1/{huge}/external-invoice"):
+        for url in (
+            f"/my/partner/requests/{huge}/extra",
+            f"/my/partner/requests/{huge}/rating_reminder",
+            f"/my/a1/{huge}/external-invoice",
+        ):
             with self.subTest(url=url):
                 self.assertLess(self._post(url).status_code, 500)
         result = self._jsonrpc(f"/my/a1/{huge}/accept", {"name": "x", "signature": PNG})

@@ -13,10 +13,12 @@ from .production_common import ProductionOrderMixin
 from .rating_common import SCAN, RatingMixin
 
 # a 1x1 PNG: the company has its own logo, which the light layout shows
-LOGO = base64.b64encode(bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c63f8cfc0f01f0005000201a5d6e1e00000000049454e44ae426082"
-))
+LOGO = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c63f8cfc0f01f0005000201a5d6e1e00000000049454e44ae426082"
+    )
+)
 LINK_RE = r'href="([^"]*%s[^"]*)"'
 
 
@@ -28,10 +30,15 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write({
-            "street": "Λεωφ. Συγγρού 120", "zip": "11745", "city": "Αθήνα", "logo": LOGO,
-            "email": "support@pegasus.example.gr",
-        })
+        cls.company.write(
+            {
+                "street": "Λεωφ. Συγγρού 120",
+                "zip": "11745",
+                "city": "Αθήνα",
+                "logo": LOGO,
+                "email": "support@pegasus.example.gr",
+            }
+        )
         # Before the requests of the set-up are registered: their acknowledgements are tested.
         cls.env["res.lang"]._activate_lang("el_GR")
         cls.env["ir.module.module"]._load_module_terms(["certified_support"], ["el_GR"], overwrite=True)
@@ -42,10 +49,15 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
 
     def _letters(self, record):
         """The letters posted on ``record``: discussion messages, oldest first."""
-        return self.env["mail.message"].search([
-            ("model", "=", record._name), ("res_id", "=", record.id), ("message_type", "=", "comment"),
-            ("subtype_id", "=", self.env.ref("mail.mt_comment").id),
-        ], order="id")
+        return self.env["mail.message"].search(
+            [
+                ("model", "=", record._name),
+                ("res_id", "=", record.id),
+                ("message_type", "=", "comment"),
+                ("subtype_id", "=", self.env.ref("mail.mt_comment").id),
+            ],
+            order="id",
+        )
 
     def _mail(self, message):
         mail = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
@@ -90,8 +102,13 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
         acceptance = request.acceptance_ids
         line = acceptance.line_ids
         mail = self._assert_letter(
-            message, self.customer_contact, f"το αίτημα υποστήριξής σας {request.name} καταχωρήθηκε",
-            "Βλάβη:", "myDATA transmission errors", line.name, "ΦΠΑ 24%",
+            message,
+            self.customer_contact,
+            f"το αίτημα υποστήριξής σας {request.name} καταχωρήθηκε",
+            "Βλάβη:",
+            "myDATA transmission errors",
+            line.name,
+            "ΦΠΑ 24%",
             self._money(acceptance.amount_untaxed, "el_GR"),
             self._money(acceptance.amount_tax, "el_GR"),
             self._money(acceptance.amount_total, "el_GR"),
@@ -105,26 +122,40 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
     def test_acknowledgement_in_english_for_an_english_customer(self):
         request = self.other_request
         mail = self._assert_letter(
-            self._letters(request), self.other_contact, f"your support request {request.name} is registered",
-            "Fault:", "Total", self._money(request.amount_accepted, "en_US"),
+            self._letters(request),
+            self.other_contact,
+            f"your support request {request.name} is registered",
+            "Fault:",
+            "Total",
+            self._money(request.amount_accepted, "en_US"),
         )
         self.assertNotIn("Σύνολο", mail.body_html)
 
     def test_phone_request_acknowledges_what_was_accepted_on_the_phone(self):
-        wizard = self.env["support.phone.request"].with_user(self.user_support).create({
-            "search_term": "2101234567",
-            "accepted_by_id": self.customer_contact.id,
-            "fault_id": self.fault.id,
-            "description": "Απορρίπτονται τα παραστατικά από το myDATA.",
-        })
+        wizard = (
+            self.env["support.phone.request"]
+            .with_user(self.user_support)
+            .create(
+                {
+                    "search_term": "2101234567",
+                    "accepted_by_id": self.customer_contact.id,
+                    "fault_id": self.fault.id,
+                    "description": "Απορρίπτονται τα παραστατικά από το myDATA.",
+                }
+            )
+        )
         wizard.action_register()
         request = wizard.request_id
         self.assertEqual(request.channel, "phone")
         acceptance = request.acceptance_ids
         self.assertEqual(acceptance.channel, "phone")
         mail = self._assert_letter(
-            self._letters(request), self.customer_contact, request.name,
-            "αποδέχτηκε τηλεφωνικά", self.customer_contact.name, acceptance.line_ids.name,
+            self._letters(request),
+            self.customer_contact,
+            request.name,
+            "αποδέχτηκε τηλεφωνικά",
+            self.customer_contact.name,
+            acceptance.line_ids.name,
             self._money(acceptance.amount_total, "el_GR"),
         )
         self.assertNotIn(self.user_support.partner_id, mail.recipient_ids, "not to the staff member on the phone")
@@ -137,7 +168,11 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
         self.authenticate(login, login)
         response = self.url_open(
             f"/my/partner/requests/{request.id}/extra",
-            data={"product_id": self.product_remote.id, "quantity": quantity, "csrf_token": http.Request.csrf_token(self)},
+            data={
+                "product_id": self.product_remote.id,
+                "quantity": quantity,
+                "csrf_token": http.Request.csrf_token(self),
+            },
             allow_redirects=False,
         )
         self.assertEqual(response.status_code, 303, response.text[:500])
@@ -151,8 +186,13 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
         message = self._letters(request) - before
         self.assertEqual(len(message), 1)
         mail = self._assert_letter(
-            message, self.customer_contact, "ο τεχνικός προτείνει πρόσθετη ενέργεια",
-            extra.name, self.technician.name, self._money(extra.price_total, "el_GR"), "Αποδοχή ή απόρριψη",
+            message,
+            self.customer_contact,
+            "ο τεχνικός προτείνει πρόσθετη ενέργεια",
+            extra.name,
+            self.technician.name,
+            self._money(extra.price_total, "el_GR"),
+            "Αποδοχή ή απόρριψη",
         )
         link = self._link(mail, f"/my/support/{request.id}?access_token=")
         self.assertTrue(link.endswith("#support_extra_actions"))
@@ -166,7 +206,8 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
         self.assertNotIn(accept, response.text)
         response = self.url_open(
             accept + "?access_token=" + request.access_token,
-            data={"csrf_token": http.Request.csrf_token(self)}, allow_redirects=False,
+            data={"csrf_token": http.Request.csrf_token(self)},
+            allow_redirects=False,
         )
         self.assertEqual(response.status_code, 404)
         self.assertEqual(extra.state, "proposed")
@@ -190,8 +231,12 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
         before = self._letters(request)
         extra = self._propose_extra(request, quantity="1", login="cs_other_technician")
         mail = self._assert_letter(
-            self._letters(request) - before, self.other_contact, "the technician proposes an extra action",
-            extra.name, self._money(extra.price_total, "en_US"), "Accept or decline",
+            self._letters(request) - before,
+            self.other_contact,
+            "the technician proposes an extra action",
+            extra.name,
+            self._money(extra.price_total, "en_US"),
+            "Accept or decline",
         )
         path = self._link(mail, f"/my/support/{request.id}?access_token=").split(request.get_base_url(), 1)[1]
         self.authenticate("cs_other_customer", "cs_other_customer")
@@ -208,8 +253,11 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
     def test_a1_ready_to_sign_letter_with_its_link(self):
         form = self._create_a1()
         mail = self._assert_letter(
-            self._letters(form), self.customer_contact, f"Το Δελτίο Α1 {form.name} είναι έτοιμο για υπογραφή",
-            self.technician.name, self._money(form.amount_total, "el_GR"),
+            self._letters(form),
+            self.customer_contact,
+            f"Το Δελτίο Α1 {form.name} είναι έτοιμο για υπογραφή",
+            self.technician.name,
+            self._money(form.amount_total, "el_GR"),
         )
         self.assertTrue(form.filed_on)
         path = self._link(mail, f"/my/a1/{form.id}?access_token=").split(form.get_base_url(), 1)[1]
@@ -221,7 +269,9 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
 
         english = self._create_a1(self.other_request)
         self._assert_letter(
-            self._letters(english), self.other_contact, f"Your A1 Form {english.name} is ready to sign",
+            self._letters(english),
+            self.other_contact,
+            f"Your A1 Form {english.name} is ready to sign",
             "Read and sign the A1 Form",
         )
         self.assertFalse(self._letters(self._create_a1(file=False)), "a draft is not ready to sign")
@@ -236,7 +286,8 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
 
     def _am_activities(self, form):
         return form.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_a1_unsigned"))
+            lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_a1_unsigned")
+        )
 
     def test_one_reminder_after_two_working_days_and_the_account_manager_after_five(self):
         # Filed Tuesday 27 October 2026 (Athens): Wednesday 28 is a public holiday, so the
@@ -257,7 +308,9 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
         mail = self._assert_letter(reminder, self.customer_contact, form.name, form.request_id.user_id.name)
         self._link(mail, f"/my/a1/{form.id}?access_token={form.access_token}")
         self.assertEqual(form.sign_reminder_sent_on, fields.Datetime.to_datetime("2026-10-31 04:00:00"))
-        self.assertFalse(self._letters(signed).filtered(lambda m: "Reminder" in (m.subject or "")), "not for a signed form")
+        self.assertFalse(
+            self._letters(signed).filtered(lambda m: "Reminder" in (m.subject or "")), "not for a signed form"
+        )
 
         with freeze_time("2026-11-04 10:00:00"):  # 4 working days: still no account manager
             self._remind()
@@ -299,8 +352,11 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
         complete = self._letters(order)
         self.assertEqual(len(complete), 1)
         mail = self._assert_letter(
-            complete, self.customer_contact, f"Συμπληρώστε την παραγγελία παραγωγής {order.name}",
-            "Αναβάθμιση σε Πήγασος ERP 6", form.name,
+            complete,
+            self.customer_contact,
+            f"Συμπληρώστε την παραγγελία παραγωγής {order.name}",
+            "Αναβάθμιση σε Πήγασος ERP 6",
+            form.name,
         )
         path = self._link(mail, f"/my/production-orders/{order.id}?access_token=").split(order.get_base_url(), 1)[1]
         self.authenticate("cs_customer", "cs_customer")
@@ -332,5 +388,7 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
         order = form.production_order_ids
         self._assert_letter(self._letters(order), self.other_contact, f"Complete your production order {order.name}")
         order.action_submit()
-        self._assert_letter(self._letters(order)[-1:], self.other_contact, order.name, "we received your production order")
+        self._assert_letter(
+            self._letters(order)[-1:], self.other_contact, order.name, "we received your production order"
+        )
         self.assertLess(fields.Datetime.now() - order.submitted_on, timedelta(minutes=5))

@@ -42,27 +42,39 @@ class TestMyData(MyDataMixin, ProductionOrderMixin, SupportDataMixin, Transactio
         self.assertEqual(self._xml_text(detail, "inv:vatCategory"), "1", "VAT category 1: 24%")
         self.assertAlmostEqual(float(self._xml_text(detail, "inv:netValue")), net)
         self.assertAlmostEqual(float(self._xml_text(detail, "inv:vatAmount")), vat)
-        self.assertEqual(self._xml_text(detail, "inv:incomeClassification/icls:classificationCategory"), "category1_3",
-                         "income from services")
+        self.assertEqual(
+            self._xml_text(detail, "inv:incomeClassification/icls:classificationCategory"),
+            "category1_3",
+            "income from services",
+        )
         self.assertEqual(self._xml_text(detail, "inv:incomeClassification/icls:classificationType"), cls_type)
-        self.assertEqual(self._xml_texts(xml_invoice, "inv:paymentMethods/inv:paymentMethodDetails/inv:type"), ["5"],
-                         "issued on credit")
+        self.assertEqual(
+            self._xml_texts(xml_invoice, "inv:paymentMethods/inv:paymentMethodDetails/inv:type"),
+            ["5"],
+            "issued on credit",
+        )
         self.assertAlmostEqual(float(self._xml_text(xml_invoice, "inv:invoiceSummary/inv:totalNetValue")), net)
         self.assertAlmostEqual(float(self._xml_text(xml_invoice, "inv:invoiceSummary/inv:totalVatAmount")), vat)
         self.assertAlmostEqual(float(self._xml_text(xml_invoice, "inv:invoiceSummary/inv:totalGrossValue")), net + vat)
         self.assertEqual(
-            self._xml_text(xml_invoice, "inv:invoiceSummary/inv:incomeClassification/icls:classificationType"), cls_type)
+            self._xml_text(xml_invoice, "inv:invoiceSummary/inv:incomeClassification/icls:classificationType"), cls_type
+        )
 
     def test_a1_invoice_b2b(self):
         form = self._create_a1()
         self._sign_a1(form)
         move = self._invoice_a1(form, post=True)
         self.assertEqual(move.company_id, self.firm_company)
-        self.assertEqual(move.invoice_line_ids.tax_ids, self.firm_s24_services,
-                         "the firm's 24% on services, not the goods tax the product carries")
+        self.assertEqual(
+            move.invoice_line_ids.tax_ids,
+            self.firm_s24_services,
+            "the firm's 24% on services, not the goods tax the product carries",
+        )
         self.assertEqual(move.l10n_gr_edi_inv_type, "2.1", "a service invoice to a customer with ΑΦΜ")
         self.assertEqual(self._mydata_pre_errors(move), {})
-        xml_invoice = self._mydata_xml(move).find("inv:invoice", namespaces={"inv": "http://www.aade.gr/myDATA/invoice/v1.0"})
+        xml_invoice = self._mydata_xml(move).find(
+            "inv:invoice", namespaces={"inv": "http://www.aade.gr/myDATA/invoice/v1.0"}
+        )
         self.assertEqual(self._xml_text(xml_invoice, "inv:issuer/inv:vatNumber"), "801456783", "the firm issues it")
         self.assertEqual(self._xml_text(xml_invoice, "inv:counterpart/inv:vatNumber"), "094761359")
         self._assert_service_line(xml_invoice, "2.1", "E3_561_001", net=54.0, vat=12.96)
@@ -75,8 +87,12 @@ class TestMyData(MyDataMixin, ProductionOrderMixin, SupportDataMixin, Transactio
         self.assertEqual(move.invoice_line_ids.tax_ids, self.firm_s24_services)
         self.assertEqual(move.l10n_gr_edi_inv_type, "11.2", "a service receipt to a private customer")
         self.assertEqual(self._mydata_pre_errors(move), {}, "no ΑΦΜ needed: a receipt names no counterpart")
-        xml_invoice = self._mydata_xml(move).find("inv:invoice", namespaces={"inv": "http://www.aade.gr/myDATA/invoice/v1.0"})
-        self.assertIsNone(xml_invoice.find("inv:counterpart", namespaces={"inv": "http://www.aade.gr/myDATA/invoice/v1.0"}))
+        xml_invoice = self._mydata_xml(move).find(
+            "inv:invoice", namespaces={"inv": "http://www.aade.gr/myDATA/invoice/v1.0"}
+        )
+        self.assertIsNone(
+            xml_invoice.find("inv:counterpart", namespaces={"inv": "http://www.aade.gr/myDATA/invoice/v1.0"})
+        )
         self._assert_service_line(xml_invoice, "11.2", "E3_561_003", net=54.0, vat=12.96)
 
     def test_production_order_invoice(self):
@@ -94,7 +110,9 @@ class TestMyData(MyDataMixin, ProductionOrderMixin, SupportDataMixin, Transactio
         self.assertEqual(move.invoice_line_ids.tax_ids, self.vendor_s24_services)
         self.assertAlmostEqual(move.amount_untaxed, 950.0, "the amount the customer accepted")
         self.assertEqual(self._mydata_pre_errors(move), {})
-        xml_invoice = self._mydata_xml(move).find("inv:invoice", namespaces={"inv": "http://www.aade.gr/myDATA/invoice/v1.0"})
+        xml_invoice = self._mydata_xml(move).find(
+            "inv:invoice", namespaces={"inv": "http://www.aade.gr/myDATA/invoice/v1.0"}
+        )
         self.assertEqual(self._xml_text(xml_invoice, "inv:issuer/inv:vatNumber"), "094123454", "the vendor issues it")
         self.assertEqual(self._xml_text(xml_invoice, "inv:counterpart/inv:vatNumber"), "801456783", "to the firm")
         self._assert_service_line(xml_invoice, "2.1", "E3_561_001", net=950.0, vat=228.0)
@@ -114,25 +132,41 @@ class TestMyData(MyDataMixin, ProductionOrderMixin, SupportDataMixin, Transactio
         self.assertEqual(service, self.firm_s24_services, "the product's goods tax is skipped")
         self.assertEqual(Tax._support_service_sale_tax(self.firm_company), self.firm_s24_services, "the chart's")
         self.assertEqual(Tax._support_service_sale_tax(self.vendor, self.product_remote), self.vendor_s24_services)
-        german = self.env["res.partner"].create({
-            "name": "Müller Software GmbH", "is_company": True, "vat": "DE123456788",
-            "country_id": self.env.ref("base.de").id, "zip": "10115", "city": "Berlin"})
-        american = self.env["res.partner"].create({
-            "name": "Acme Inc.", "is_company": True, "country_id": self.env.ref("base.us").id})
+        german = self.env["res.partner"].create(
+            {
+                "name": "Müller Software GmbH",
+                "is_company": True,
+                "vat": "DE123456788",
+                "country_id": self.env.ref("base.de").id,
+                "zip": "10115",
+                "city": "Berlin",
+            }
+        )
+        american = self.env["res.partner"].create(
+            {"name": "Acme Inc.", "is_company": True, "country_id": self.env.ref("base.us").id}
+        )
         cases = {
-            self.customer: (self._gr_tax(self.firm_company, "fiscal_position_template_domestic"), self.firm_s24_services),
-            german: (self._gr_tax(self.firm_company, "fiscal_position_template_EU"),
-                     self._gr_tax(self.firm_company, "l10n_gr_tax_s0_S_eu")),
-            american: (self._gr_tax(self.firm_company, "fiscal_position_template_import_export"),
-                       self._gr_tax(self.firm_company, "l10n_gr_tax_s0_export")),
+            self.customer: (
+                self._gr_tax(self.firm_company, "fiscal_position_template_domestic"),
+                self.firm_s24_services,
+            ),
+            german: (
+                self._gr_tax(self.firm_company, "fiscal_position_template_EU"),
+                self._gr_tax(self.firm_company, "l10n_gr_tax_s0_S_eu"),
+            ),
+            american: (
+                self._gr_tax(self.firm_company, "fiscal_position_template_import_export"),
+                self._gr_tax(self.firm_company, "l10n_gr_tax_s0_export"),
+            ),
         }
         for partner, (fpos, tax) in cases.items():
             with self.subTest(partner=partner.name):
                 self.assertEqual(Fpos._get_fiscal_position(partner), fpos)
                 self.assertEqual(fpos.map_tax(service), tax)
         # An intra-EU customer's A1 invoice: the services' 0% EU, never the goods' one.
-        self.customer.write({"vat": "DE123456788", "country_id": self.env.ref("base.de").id,
-                             "zip": "10115", "city": "Berlin"})
+        self.customer.write(
+            {"vat": "DE123456788", "country_id": self.env.ref("base.de").id, "zip": "10115", "city": "Berlin"}
+        )
         form = self._create_a1()
         self._sign_a1(form)
         move = self._invoice_a1(form)
@@ -142,7 +176,8 @@ class TestMyData(MyDataMixin, ProductionOrderMixin, SupportDataMixin, Transactio
     def test_no_service_tax_is_a_clear_error(self):
         bare = self.env["res.company"].create({"name": "Εταιρεία Χωρίς Λογιστικό Σχέδιο"})
         only_goods = self.env["product.product"].create(
-            {"name": "Υπηρεσία", "type": "service", "taxes_id": [(6, 0, self.firm_s24_goods.ids)]})
+            {"name": "Υπηρεσία", "type": "service", "taxes_id": [(6, 0, self.firm_s24_goods.ids)]}
+        )
         with self.assertRaisesRegex(UserError, "no sales VAT for services"):
             self.env["account.tax"]._support_service_sale_tax(bare, only_goods)
 
@@ -181,12 +216,24 @@ class TestProductionAcceptance(ProductionOrderMixin, SupportCommon):
         acceptance = as_customer._accept_agreed_amount(self.customer_contact, ip_address="192.0.2.10")
         self.assertTrue(order.amount_accepted)
         self.assertEqual(order.amount_acceptance_id, acceptance)
-        self.assertRecordValues(acceptance, [{
-            "kind": "production", "production_order_id": order.id, "request_id": self.request.id,
-            "accepted_by_id": self.customer_contact.id, "user_id": self.user_customer.id, "channel": "portal",
-            "ip_address": "192.0.2.10", "amount_untaxed": 950.0, "amount_tax": 228.0, "amount_total": 1178.0,
-            "state": "valid",
-        }])
+        self.assertRecordValues(
+            acceptance,
+            [
+                {
+                    "kind": "production",
+                    "production_order_id": order.id,
+                    "request_id": self.request.id,
+                    "accepted_by_id": self.customer_contact.id,
+                    "user_id": self.user_customer.id,
+                    "channel": "portal",
+                    "ip_address": "192.0.2.10",
+                    "amount_untaxed": 950.0,
+                    "amount_tax": 228.0,
+                    "amount_total": 1178.0,
+                    "state": "valid",
+                }
+            ],
+        )
         with self.assertRaises(UserError):
             as_customer._accept_agreed_amount(self.customer_contact)  # once
         # What the customer accepted stays as accepted.
@@ -234,8 +281,16 @@ class TestMyDataMark(ProductionOrderMixin, SupportCommon):
         self.assertEqual(parse_mydata_mark(self.env, "400001234567890", "MARK"), "400001234567890")
         self.assertEqual(parse_mydata_mark(self.env, " 4000 0123 4567 890 ", "MARK"), "400001234567890")
         self.assertIsNone(parse_mydata_mark(self.env, "", "MARK", required=False))
-        for bad in ("", "40000123456789", "4000012345678901", "40000123456789X", "４００００１２３４５６７８９０",
-                    "-40000123456789", 400001234567890, None):
+        for bad in (
+            "",
+            "40000123456789",
+            "4000012345678901",
+            "40000123456789X",
+            "４００００１２３４５６７８９０",
+            "-40000123456789",
+            400001234567890,
+            None,
+        ):
             with self.subTest(bad=bad), self.assertRaises(InputError):
                 parse_mydata_mark(self.env, bad, "MARK")
 
@@ -264,8 +319,9 @@ class TestMyDataMark(ProductionOrderMixin, SupportCommon):
         with self.assertRaises(ValidationError):
             other.sudo().write({"external_invoice_ref": "ΤΠΥ 17", "external_invoice_mark": "4000012345678ΑΒ"})
         with self.assertRaises(CheckViolation), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
-            self.env.cr.execute("UPDATE support_a1_form SET external_invoice_mark = '40000123456789A' WHERE id = %s",
-                                [other.id])
+            self.env.cr.execute(
+                "UPDATE support_a1_form SET external_invoice_mark = '40000123456789A' WHERE id = %s", [other.id]
+            )
 
 
 @tagged("post_install", "-at_install")
@@ -330,7 +386,9 @@ class TestProductionAcceptancePortal(ProductionOrderMixin, SupportHttpCommon):
         response = self._accept(access_token=self.order.access_token)
         self.assertIn("/web/login", response.url)
         self.authenticate("cs_customer", "cs_customer")
-        response = self.url_open(f"/my/production-orders/{self.order.id}/accept-amount", data={"accept": "1"})  # no CSRF token
+        response = self.url_open(
+            f"/my/production-orders/{self.order.id}/accept-amount", data={"accept": "1"}
+        )  # no CSRF token
         self.assertEqual(response.status_code, 400)
         self.order.invalidate_recordset()
         self.assertFalse(self.order.amount_accepted)

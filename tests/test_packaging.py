@@ -102,10 +102,7 @@ class TestPackaging(unittest.TestCase):
         expected = {
             name
             for name in tracked.decode().split("\0")
-            if name
-            and (ROOT / name).is_file()
-            and name not in TOOLING_FILES
-            and not name.startswith(TOOLING_DIRS)
+            if name and (ROOT / name).is_file() and name not in TOOLING_FILES and not name.startswith(TOOLING_DIRS)
         }
         installed = {p.relative_to(self.installed).as_posix() for p in self.installed.rglob("*") if p.is_file()}
         installed = {name for name in installed if "__pycache__" not in name}  # pip compiles the .py files

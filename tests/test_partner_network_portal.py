@@ -10,7 +10,6 @@ from .common import SupportHttpCommon
 
 @tagged("post_install", "-at_install")
 class TestPartnerNetworkPortal(SupportHttpCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -29,7 +28,9 @@ class TestPartnerNetworkPortal(SupportHttpCommon):
             {"name": "Άρης Μπέης", "parent_id": cls.firm_b.id, "is_support_technician": True}
         )
         new_test_user(
-            cls.env, "cs_firm_b_manager", groups="certified_support.group_support_firm_manager",
+            cls.env,
+            "cs_firm_b_manager",
+            groups="certified_support.group_support_firm_manager",
             partner_id=cls.manager_b.id,
         )
         cls.env["support.cooperation.contract"].create(
@@ -37,11 +38,19 @@ class TestPartnerNetworkPortal(SupportHttpCommon):
         ).action_activate()
         # A rating of firm A's technician
         fault = cls.env["support.fault"].create(
-            {"code": "F09", "name": "Printer queue", "line_ids": [Command.create({"product_id": cls.product_remote.id})]}
+            {
+                "code": "F09",
+                "name": "Printer queue",
+                "line_ids": [Command.create({"product_id": cls.product_remote.id})],
+            }
         )
         cls.rated_request = cls.env["support.request"].create(
-            {"partner_id": cls.customer.id, "contact_id": cls.customer_contact.id, "fault_id": fault.id,
-             "technician_id": cls.technician.id}
+            {
+                "partner_id": cls.customer.id,
+                "contact_id": cls.customer_contact.id,
+                "fault_id": fault.id,
+                "technician_id": cls.technician.id,
+            }
         )
         cls.rated_request._register_request(cls.customer_contact)
         cls.a1_form = cls.env["support.a1.form"].create(

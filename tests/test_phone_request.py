@@ -12,7 +12,6 @@ MOBILE_FORMATS = ("6912345678", "+30 691 234 5678", "0030 691 234 5678", "(691) 
 
 @tagged("post_install", "-at_install")
 class TestPhoneRequest(SupportCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -109,8 +108,12 @@ class TestPhoneRequest(SupportCommon):
         """A number phone_validation could read (the partner is in Greece) is found by its
         stored E.164 form, however oddly it was typed."""
         partner = self.env["res.partner"].create(
-            {"name": "Βόρειος Χάλυβας Α.Ε.", "is_company": True, "country_id": self.env.ref("base.gr").id,
-             "phone": "30 2310 123456"}
+            {
+                "name": "Βόρειος Χάλυβας Α.Ε.",
+                "is_company": True,
+                "country_id": self.env.ref("base.gr").id,
+                "phone": "30 2310 123456",
+            }
         )
         self.assertEqual(partner.phone_sanitized, "+302310123456")
         self.assertEqual(self._wizard(search_term="2310 123 456").customer_ids, partner)
@@ -197,8 +200,11 @@ class TestPhoneRequest(SupportCommon):
         self.assertTrue(request.lead_id)
         self.assertEqual(request.lead_id.partner_id, self.other_customer)
         self.assertTrue(request.lead_id.support_estes_activation)
-        self.assertFalse(request.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_to_schedule")))
+        self.assertFalse(
+            request.activity_ids.filtered(
+                lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_to_schedule")
+            )
+        )
         mails = self.env["mail.mail"].search([("recipient_ids", "in", self.user_manager.partner_id.ids)])
         self.assertEqual(len(mails), 1, "the account manager is told in every case")
 

@@ -8,7 +8,6 @@ from .common import SupportHttpCommon
 
 @tagged("post_install", "-at_install")
 class TestPortalAccess(SupportHttpCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -125,9 +124,7 @@ class TestRequestAttachmentAccess(SupportHttpCommon):
         response = self.url_open(f"/web/content/{self.attachment.id}", allow_redirects=False)
         self.assertIn(response.status_code, (403, 404))
         self.assertNotIn(b"private screenshot", response.content)
-        response = self.url_open(
-            f"/web/content/{self.attachment.id}?access_token=wrong", allow_redirects=False
-        )
+        response = self.url_open(f"/web/content/{self.attachment.id}?access_token=wrong", allow_redirects=False)
         self.assertIn(response.status_code, (403, 404))
         response = self.url_open(f"/my/support/{self.other_request.id}", allow_redirects=False)
         self.assertNotEqual(response.status_code, 200)

@@ -177,8 +177,11 @@ class TestPortalRequest(SupportHttpCommon):
         )
         self.assertEqual(activity.user_id, self.user_support)
         mails = self.env["mail.mail"].search(
-            [("recipient_ids", "in", self.user_support.partner_id.ids), ("model", "=", "support.request"),
-             ("res_id", "=", support_request.id)]
+            [
+                ("recipient_ids", "in", self.user_support.partner_id.ids),
+                ("model", "=", "support.request"),
+                ("res_id", "=", support_request.id),
+            ]
         )
         mail = mails.filtered(lambda m: m.subject.startswith("New RV request"))
         self.assertEqual(len(mail), 1, mails.mapped("subject"))
@@ -215,8 +218,7 @@ class TestPortalRequest(SupportHttpCommon):
         self.authenticate("cs_other_customer", "cs_other_customer")
         page = self.url_open("/my/support/new").text
         self.assertIn('id="support_no_estes"', page)
-        self.assertLess(page.index("support_no_estes"), page.index("o_support_request_form"),
-                        "told before the form")
+        self.assertLess(page.index("support_no_estes"), page.index("o_support_request_form"), "told before the form")
         Lead = self.env["crm.lead"]
         for _click in range(2):  # clicked twice: one opportunity, one call to make
             response = self.url_open("/my/support/estes-call", data={"csrf_token": Request.csrf_token(self)})
@@ -342,7 +344,8 @@ class TestPortalRequest(SupportHttpCommon):
 
         day = fields.Date.today() + relativedelta(days=5)
         response = self._submit(
-            desired_date_from=str(day), desired_date_to=str(day - relativedelta(days=2)),
+            desired_date_from=str(day),
+            desired_date_to=str(day - relativedelta(days=2)),
             description="Οι εκτυπώσεις κολλάνε.",
         )
         self._assert_refused(response, "This day must not be before the first one.")

@@ -16,7 +16,6 @@ RECOMMENDATIONS = [
 
 @tagged("post_install", "-at_install")
 class TestProductionOrder(ProductionOrderMixin, SupportCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -32,7 +31,9 @@ class TestProductionOrder(ProductionOrderMixin, SupportCommon):
         orders = form.production_order_ids
         self.assertEqual(len(orders), 2)
         self.assertEqual(set(orders.mapped("kind")), {"software", "hosting"})
-        self.assertEqual(orders.recommendation_id, recs.filtered(lambda r: r.kind in ("software", "hosting") and r.accepted == "yes"))
+        self.assertEqual(
+            orders.recommendation_id, recs.filtered(lambda r: r.kind in ("software", "hosting") and r.accepted == "yes")
+        )
         for order in orders:
             self.assertEqual(order.state, "draft")
             self.assertEqual(order.partner_id, self.customer)
@@ -77,8 +78,10 @@ class TestProductionOrder(ProductionOrderMixin, SupportCommon):
         self.assertEqual(activity.user_id, self.user_production, "the configured department reviews it")
         order.with_user(self.user_production).action_request_clarification()
         self.assertEqual(order.state, "clarification")
-        self.assertTrue(order.message_ids.filtered(lambda m: m.message_type == "comment" and not m.subtype_id.internal),
-                        "the question is visible to the customer in the portal chatter")
+        self.assertTrue(
+            order.message_ids.filtered(lambda m: m.message_type == "comment" and not m.subtype_id.internal),
+            "the question is visible to the customer in the portal chatter",
+        )
         order.action_submit()
         with self.assertRaisesRegex(UserError, "agreed amount"):
             order.with_user(self.user_production).action_accept()

@@ -12,7 +12,6 @@ from .production_common import ProductionOrderMixin
 
 @tagged("post_install", "-at_install")
 class TestProductionPortal(ProductionOrderMixin, SupportHttpCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -48,7 +47,8 @@ class TestProductionPortal(ProductionOrderMixin, SupportHttpCommon):
         self.assertEqual(response.status_code, 200)
         self.assertIn("o_production_order_form", response.text)
         response = self.url_open(
-            self.order.access_url, data=self._spec(submit="1"),
+            self.order.access_url,
+            data=self._spec(submit="1"),
             files={"attachments": ("mockup.png", io.BytesIO(b"\x89PNG mockup"), "image/png")},
         )
         self.assertEqual(response.status_code, 200)
@@ -61,7 +61,8 @@ class TestProductionPortal(ProductionOrderMixin, SupportHttpCommon):
         self.assertEqual(self.order.business_reason, "Υποχρεωτική διαβίβαση από 1/7.")
         self.assertEqual(self.order.activity_ids.user_id, self.user_production)
         attachment = self.env["ir.attachment"].search(
-            [("res_model", "=", "support.production.order"), ("res_id", "=", self.order.id)])
+            [("res_model", "=", "support.production.order"), ("res_id", "=", self.order.id)]
+        )
         self.assertEqual(attachment.mapped("name"), ["mockup.png"])
         # submitted: the customer cannot change it any more
         response = self.url_open(self.order.access_url, data=self._spec(title="Άλλο"))
@@ -71,8 +72,9 @@ class TestProductionPortal(ProductionOrderMixin, SupportHttpCommon):
 
     def test_errors_keep_the_typed_values(self):
         self.authenticate("cs_customer", "cs_customer")
-        response = self.url_open(self.order.access_url,
-                                 data=self._spec(title="", requested_change="Κείμενο που πληκτρολόγησα", submit="1"))
+        response = self.url_open(
+            self.order.access_url, data=self._spec(title="", requested_change="Κείμενο που πληκτρολόγησα", submit="1")
+        )
         self.assertEqual(response.status_code, 200)
         self.assertIn("Κείμενο που πληκτρολόγησα", response.text)
         self.assertIn("alert-danger", response.text)
@@ -103,8 +105,9 @@ class TestProductionPortal(ProductionOrderMixin, SupportHttpCommon):
         self.assertEqual(response.status_code, 200)
         self.assertIn(self.order.name, response.text)
         self.assertNotIn("o_production_order_form", response.text, "the token lets its holder read, not change")
-        response = self.url_open(f"{self.order.access_url}?access_token={self.order.access_token}",
-                                 data=self._spec(title="Πειραγμένο"))
+        response = self.url_open(
+            f"{self.order.access_url}?access_token={self.order.access_token}", data=self._spec(title="Πειραγμένο")
+        )
         self.assertIn("cannot be changed", response.text)
         self.order.invalidate_recordset()
         self.assertNotEqual(self.order.title, "Πειραγμένο")
@@ -123,9 +126,13 @@ class TestProductionPortal(ProductionOrderMixin, SupportHttpCommon):
     # ------------------------------------------------------------------
 
     def _invoice_post(self, form, **data):
-        values = {"csrf_token": Request.csrf_token(self), "external_invoice_ref": "ΤΠΥ 17",
-                  "external_invoice_date": "2026-03-13", "external_invoice_amount": "66,96",
-                  "external_invoice_mark": "400001234567890"}
+        values = {
+            "csrf_token": Request.csrf_token(self),
+            "external_invoice_ref": "ΤΠΥ 17",
+            "external_invoice_date": "2026-03-13",
+            "external_invoice_amount": "66,96",
+            "external_invoice_mark": "400001234567890",
+        }
         values.update(data)
         return self.url_open(f"/my/a1/{form.id}/external-invoice", data=values)
 
@@ -151,10 +158,15 @@ class TestProductionPortal(ProductionOrderMixin, SupportHttpCommon):
 
     def test_external_invoice_refused_for_others(self):
         other_firm = self.env["res.partner"].create(
-            {"name": "Άλλη Πληροφορική Α.Ε.", "is_company": True, "support_firm_kind": "it_firm"})
+            {"name": "Άλλη Πληροφορική Α.Ε.", "is_company": True, "support_firm_kind": "it_firm"}
+        )
         other_manager = self.env["res.partner"].create({"name": "Ελένη Δήμου", "parent_id": other_firm.id})
-        new_test_user(self.env, "cs_other_firm_manager", groups="certified_support.group_support_firm_manager",
-                      partner_id=other_manager.id)
+        new_test_user(
+            self.env,
+            "cs_other_firm_manager",
+            groups="certified_support.group_support_firm_manager",
+            partner_id=other_manager.id,
+        )
         for login in ("cs_other_firm_manager", "cs_customer", "cs_technician"):
             with self.subTest(login=login):
                 self.authenticate(login, login)

@@ -87,28 +87,47 @@ class TestRating(RatingMixin, SupportCommon):
         """Create, write (what was given, where it points), unlink: refused for every role,
         with and without every context key the addon reads."""
         request = self._signed_request()
-        other = self._signed_request(partner=self.other_customer, contact=self.other_contact,
-                                     technician=self.other_technician)
+        other = self._signed_request(
+            partner=self.other_customer, contact=self.other_contact, technician=self.other_technician
+        )
         rating = request.sudo().rating_apply(1, token=self._pending_rating(request).access_token, feedback="Κακή.")
         request_model = self.env["ir.model"]._get_id("support.request")
-        roles = (self.user_support, self.user_production, self.user_accountant, self.user_manager,
-                 self.user_customer, self.user_technician, self.user_firm_manager)
+        roles = (
+            self.user_support,
+            self.user_production,
+            self.user_accountant,
+            self.user_manager,
+            self.user_customer,
+            self.user_technician,
+            self.user_firm_manager,
+        )
         for user in roles:
             for context in ({}, ADDON_CONTEXT_KEYS):
                 env = self.env(user=user, context=dict(self.env.context, **context))
                 attempts = {
-                    "create": lambda env=env: env["rating.rating"].create({
-                        "res_model_id": request_model, "res_id": other.id, "rating": 5, "consumed": True,
-                        "partner_id": self.other_contact.id, "rated_partner_id": self.other_technician.id,
-                    }),
+                    "create": lambda env=env: env["rating.rating"].create(
+                        {
+                            "res_model_id": request_model,
+                            "res_id": other.id,
+                            "rating": 5,
+                            "consumed": True,
+                            "partner_id": self.other_contact.id,
+                            "rated_partner_id": self.other_technician.id,
+                        }
+                    ),
                     "write score": lambda env=env: rating.with_env(env).write({"rating": 5}),
                     "move it": lambda env=env: rating.with_env(env).write({"res_id": other.id}),
-                    "rated partner": lambda env=env: rating.with_env(env).write({"rated_partner_id": self.other_technician.id}),
+                    "rated partner": lambda env=env: rating.with_env(env).write(
+                        {"rated_partner_id": self.other_technician.id}
+                    ),
                     "unlink": lambda env=env: rating.with_env(env).unlink(),
                 }
                 for operation, attempt in attempts.items():
-                    with self.subTest(user=user.login, context=bool(context), operation=operation), \
-                            self.assertRaises(UserError), self.env.cr.savepoint():  # AccessError is a UserError too
+                    with (
+                        self.subTest(user=user.login, context=bool(context), operation=operation),
+                        self.assertRaises(UserError),
+                        self.env.cr.savepoint(),
+                    ):  # AccessError is a UserError too
                         attempt()
         self.assertEqual((rating.rating, rating.res_id, rating.feedback), (1, request.id, "Κακή."))
         self.assertFalse(other.rating_ids.filtered("consumed"))
@@ -133,7 +152,9 @@ class TestRating(RatingMixin, SupportCommon):
 
     def _close_by_phone(self, request, **values):
         wizard_form = Form(
-            self.env["support.request.close.phone"].with_user(self.user_support).with_context(default_request_id=request.id)
+            self.env["support.request.close.phone"]
+            .with_user(self.user_support)
+            .with_context(default_request_id=request.id)
         )
         for name, value in values.items():
             setattr(wizard_form, name, value)
@@ -155,7 +176,9 @@ class TestRating(RatingMixin, SupportCommon):
         self.assertEqual(rating.rated_partner_id, self.technician)
         self.assertIn("Λίγο αργά", rating.feedback)
         self.assertFalse(
-            request.activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_close_by_phone")),
+            request.activity_ids.filtered(
+                lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_close_by_phone")
+            ),
             "the activity is done",
         )
 
@@ -182,9 +205,11 @@ class TestRating(RatingMixin, SupportCommon):
         """Once signed (step 7 before 8): the unsigned page carries none (test_rating_portal)."""
         form = self._create_a1(self.request)
         form._sign("Γιώργος Παπαδόπουλος", "scan", pdf=SCAN)
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "certified_support.action_report_support_a1_form", form.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("certified_support.action_report_support_a1_form", form.ids)[0]
+            .decode()
+        )
         self.assertIn("o_support_rating_qr", html)
         self.assertIn("data:image/png;base64,", html)
         token = self._pending_rating(self.request).access_token
@@ -193,7 +218,25 @@ class TestRating(RatingMixin, SupportCommon):
     def test_greek_holidays_are_generated_once(self):
         Leaves = self.env["resource.calendar.leaves"]
         self.assertFalse(Leaves._support_generate_greek_holidays(years=[2026, 2027]), "idempotent")
-        leaves = Leaves.search([("resource_id", "=", False), ("calendar_id", "=", self.calendar.id), ("date_from", ">=", "2027-01-01"), ("date_from", "<", "2028-01-01")])
+        leaves = Leaves.search(
+            [
+                ("resource_id", "=", False),
+                ("calendar_id", "=", self.calendar.id),
+                ("date_from", ">=", "2027-01-01"),
+                ("date_from", "<", "2028-01-01"),
+            ]
+        )
         days = {str(leave.date_to.date()) for leave in leaves}
-        for day in ("2027-01-06", "2027-03-15", "2027-03-25", "2027-04-30", "2027-05-03", "2027-06-21", "2027-08-15", "2027-10-28", "2027-12-25", "2027-12-26"):
+        for day in (
+            "2027-01-06",
+            "2027-03-15",
+            "2027-03-25",
+            "2027-04-30",
+            "2027-05-03",
+            "2027-06-21",
+            "2027-08-15",
+            "2027-10-28",
+            "2027-12-25",
+            "2027-12-26",
+        ):
             self.assertIn(day, days)

@@ -168,7 +168,9 @@ class TestRatingPortal(RatingMixin, SupportHttpCommon):
 
         with self.assertRaises(UserError):
             activity.with_user(self.user_manager).action_feedback(feedback="  ")
-        activity.with_user(self.user_manager).action_feedback(feedback="Συζήτηση με τον τεχνικό, νέα διαδικασία ραντεβού.")
+        activity.with_user(self.user_manager).action_feedback(
+            feedback="Συζήτηση με τον τεχνικό, νέα διαδικασία ραντεβού."
+        )
         self.assertEqual(self.signed.support_corrective_state, "done")
         self.assertTrue(self.signed.message_ids.filtered(lambda m: "νέα διαδικασία ραντεβού" in str(m.body)))
         page = self.url_open("/my/partner/scorecard").text
@@ -182,8 +184,11 @@ class TestRatingPortal(RatingMixin, SupportHttpCommon):
         form = self._create_a1(request)
         self.assertEqual((form.state, request.state), ("filed", "done"))
         self.assertFalse(form._support_rating_url())
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "certified_support.action_report_support_a1_form", form.ids)[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("certified_support.action_report_support_a1_form", form.ids)[0]
+            .decode()
+        )
         self.assertNotIn("o_support_rating_qr", html)
         self.assertNotIn("/rate/", html)
         self.authenticate("cs_customer", "cs_customer")

@@ -10,7 +10,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @tagged("post_install", "-at_install")
 class TestReportingPortal(XlsxExportMixin, SupportHttpCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -25,7 +24,9 @@ class TestReportingPortal(XlsxExportMixin, SupportHttpCommon):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.headers["Content-Type"], XLSX)
         rows = self._rows(self._open(response.content).active)
-        self.assertEqual([row[0] for row in rows[:-1]], (self.signed_form | self.filed_form).sorted("id").mapped("name"))
+        self.assertEqual(
+            [row[0] for row in rows[:-1]], (self.signed_form | self.filed_form).sorted("id").mapped("name")
+        )
         response = self.url_open("/my/partner/export/requests.xlsx")
         numbers = {row[0] for row in self._rows(self._open(response.content).active)}
         self.assertEqual(numbers, {self.request.name, self.other_request.name})
@@ -34,14 +35,18 @@ class TestReportingPortal(XlsxExportMixin, SupportHttpCommon):
 
     def test_a1_register_with_a_draft_invoice(self):
         """A draft invoice has no number yet: the register shows none (it answered 500)."""
-        if not self.env["account.journal"].search([("company_id", "=", self.company.id), ("type", "=", "sale")], limit=1):
+        if not self.env["account.journal"].search(
+            [("company_id", "=", self.company.id), ("type", "=", "sale")], limit=1
+        ):
             self.env["account.chart.template"].try_loading("generic_coa", company=self.company, install_demo=False)
-        draft = self.env["account.move"].create({
-            "move_type": "out_invoice",
-            "partner_id": self.customer.id,
-            "a1_form_id": self.signed_form.id,
-            "invoice_line_ids": [Command.create({"name": "Υποστήριξη", "quantity": 1, "price_unit": 54})],
-        })
+        draft = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "a1_form_id": self.signed_form.id,
+                "invoice_line_ids": [Command.create({"name": "Υποστήριξη", "quantity": 1, "price_unit": 54})],
+            }
+        )
         # The firm's own invoice is recorded on a signed form (the guard of the signed A1 Form).
         self.filed_form._sign("Γιώργος Παπαδόπουλος", "scan", signed_on="2026-03-13 08:00:00", pdf=SCAN)
         self.filed_form.sudo()._record_external_invoice("ΤΠΥ 17", "2026-03-13", 54.0, "400001234567890")
@@ -50,7 +55,9 @@ class TestReportingPortal(XlsxExportMixin, SupportHttpCommon):
         response = self.url_open("/my/partner/export/a1_register.xlsx")
         self.assertEqual(response.status_code, 200)
         numbers = {row[0]: row[16] for row in self._rows(self._open(response.content).active)[:-1]}
-        self.assertEqual(numbers, {self.signed_form.name: None, self.filed_form.name: "ΤΠΥ 17 (myDATA MARK 400001234567890)"})
+        self.assertEqual(
+            numbers, {self.signed_form.name: None, self.filed_form.name: "ΤΠΥ 17 (myDATA MARK 400001234567890)"}
+        )
         draft.action_post()
         response = self.url_open("/my/partner/export/a1_register.xlsx")
         numbers = {row[0]: row[16] for row in self._rows(self._open(response.content).active)[:-1]}
@@ -66,8 +73,10 @@ class TestReportingPortal(XlsxExportMixin, SupportHttpCommon):
         self.assertEqual(self.url_open("/my/partner/export/other.xlsx").status_code, 404)
 
     def test_backend_download_only_own_wizard(self):
-        wizard = self.env["support.xlsx.export"].with_user(self.user_accountant).create(
-            {"report_kind": "a1_register", "firm_id": self.second_firm.id}
+        wizard = (
+            self.env["support.xlsx.export"]
+            .with_user(self.user_accountant)
+            .create({"report_kind": "a1_register", "firm_id": self.second_firm.id})
         )
         self.authenticate("cs_accountant", "cs_accountant")
         response = self.url_open(f"/certified_support/xlsx_export/{wizard.id}")
@@ -84,5 +93,6 @@ class TestReportingPortal(XlsxExportMixin, SupportHttpCommon):
     def test_reporting_views_tour(self):
         self.start_tour(
             "/odoo/action-certified_support.support_request_action_reporting",
-            "support_reporting_views_tour", login="cs_manager",
+            "support_reporting_views_tour",
+            login="cs_manager",
         )

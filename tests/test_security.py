@@ -9,7 +9,6 @@ from .common import SupportCommon
 
 @tagged("post_install", "-at_install")
 class TestSupportSecurity(SupportCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -90,9 +89,7 @@ class TestSupportSecurity(SupportCommon):
         )
 
     def test_portal_installations(self):
-        self.assertEqual(
-            self.env["support.installation"].with_user(self.user_customer).search([]), self.installation
-        )
+        self.assertEqual(self.env["support.installation"].with_user(self.user_customer).search([]), self.installation)
         self.assertEqual(
             self.env["support.installation"].with_user(self.user_technician).search([]),
             self.installation,
@@ -124,7 +121,7 @@ class TestSupportSecurity(SupportCommon):
         self.user_manager.company_ids |= company_b
         self.assertIn(
             contract_b,
-            self.Contract.with_user(self.user_manager).with_context(
-                allowed_company_ids=[self.company.id, company_b.id]
-            ).search([]),
+            self.Contract.with_user(self.user_manager)
+            .with_context(allowed_company_ids=[self.company.id, company_b.id])
+            .search([]),
         )

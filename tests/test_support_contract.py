@@ -10,7 +10,6 @@ from .common import SupportCommon
 
 @tagged("post_install", "-at_install")
 class TestSupportContract(SupportCommon):
-
     @freeze_time("2026-03-10")
     def test_lifecycle_and_numbering(self):
         contract = self._create_contract()
@@ -55,8 +54,7 @@ class TestSupportContract(SupportCommon):
             self._create_contract(start="2026-01-01", end="2026-12-31", state="active")
             self._create_contract(partner=third, start="2026-01-01", end="2026-12-31")  # draft
         with freeze_time("2026-02-10"):
-            self._create_contract(partner=self.other_customer, start="2026-02-01", end="2026-02-28",
-                                  state="active")
+            self._create_contract(partner=self.other_customer, start="2026-02-01", end="2026-02-28", state="active")
         partners = self.customer | self.customer_contact | self.other_customer | third
         with freeze_time("2026-03-10"):
             partners._get_support_contract_holders()  # expires the February contract once
@@ -65,8 +63,11 @@ class TestSupportContract(SupportCommon):
             self.env.user.fetch(["tz"])  # today's date in the user's timezone
             with self.assertQueryCount(1):
                 covered = partners._get_support_contract_holders()
-            self.assertEqual(covered, self.customer | self.customer_contact,
-                             "a contact is covered by its company's contract; draft and ended ones do not count")
+            self.assertEqual(
+                covered,
+                self.customer | self.customer_contact,
+                "a contact is covered by its company's contract; draft and ended ones do not count",
+            )
 
     def test_gate_expires_stale_contracts_on_read(self):
         with freeze_time("2026-01-15"):
@@ -81,11 +82,16 @@ class TestSupportContract(SupportCommon):
     def test_has_active_contract_search(self):
         with freeze_time("2026-03-10"):
             self._create_contract(state="active")
-            found = self.env["res.partner"].search([("support_has_active_contract", "=", True),
-                                                    ("id", "in", (self.customer | self.customer_contact | self.other_customer).ids)])
+            found = self.env["res.partner"].search(
+                [
+                    ("support_has_active_contract", "=", True),
+                    ("id", "in", (self.customer | self.customer_contact | self.other_customer).ids),
+                ]
+            )
             self.assertEqual(found, self.customer | self.customer_contact)
-            not_found = self.env["res.partner"].search([("support_has_active_contract", "=", False),
-                                                        ("id", "in", (self.customer | self.other_customer).ids)])
+            not_found = self.env["res.partner"].search(
+                [("support_has_active_contract", "=", False), ("id", "in", (self.customer | self.other_customer).ids)]
+            )
             self.assertEqual(not_found, self.other_customer)
 
     @freeze_time("2026-03-10")
@@ -139,8 +145,9 @@ class TestSupportContract(SupportCommon):
         self.company.support_contract_renewal_days = 30
         with freeze_time("2026-01-10"):
             soon = self._create_contract(start="2025-03-01", end="2026-02-28", state="active")
-            later = self._create_contract(partner=self.other_customer, start="2026-01-01",
-                                          end="2026-12-31", state="active")
+            later = self._create_contract(
+                partner=self.other_customer, start="2026-01-01", end="2026-12-31", state="active"
+            )
         cron = self.env.ref("certified_support.ir_cron_contract_renewal")
         with freeze_time("2026-02-01"), self.enter_registry_test_mode():
             cron.method_direct_trigger()

@@ -9,7 +9,6 @@ from .common import SupportCommon
 
 @tagged("post_install", "-at_install")
 class TestSupportFault(SupportCommon):
-
     def _create_fault(self, code="F01", lines=None):
         return self.env["support.fault"].create(
             {

@@ -11,7 +11,6 @@ from .common import SupportCommon
 
 @tagged("post_install", "-at_install")
 class TestSupportRequest(SupportCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -83,7 +82,8 @@ class TestSupportRequest(SupportCommon):
         self.assertEqual(request.activity_user_id, self.user_support)
         self.assertIn(self.user_support.partner_id, request.message_partner_ids, "the account manager follows it")
         self.assertEqual(
-            self.env["mail.activity"].with_user(self.user_support).search_count([("res_id", "=", request.id)]), 1,
+            self.env["mail.activity"].with_user(self.user_support).search_count([("res_id", "=", request.id)]),
+            1,
             "the account manager sees it",
         )
 
@@ -91,10 +91,19 @@ class TestSupportRequest(SupportCommon):
     def test_activity_of_a_customer_without_account_manager(self):
         self.customer.user_id = False
         # From the portal (as the controller does: the customer's user, in sudo): the admin.
-        request = self.env(user=self.user_customer)["support.request"].sudo().create({
-            "partner_id": self.customer.id, "contact_id": self.customer_contact.id, "fault_id": self.fault.id,
-            "channel": "portal", "description": "Δεν τυπώνει τιμολόγια.",
-        })
+        request = (
+            self.env(user=self.user_customer)["support.request"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "contact_id": self.customer_contact.id,
+                    "fault_id": self.fault.id,
+                    "channel": "portal",
+                    "description": "Δεν τυπώνει τιμολόγια.",
+                }
+            )
+        )
         request._register_request(self.customer_contact)
         self.assertFalse(request.user_id)
         self.assertEqual(request.activity_ids.user_id, self.env.ref("base.user_admin"), "not the portal user")
@@ -146,8 +155,10 @@ class TestSupportRequest(SupportCommon):
     @freeze_time("2026-03-10")
     def test_cancel_keeps_the_acceptance_with_the_reason(self):
         request = self._new_request()
-        wizard = self.env["support.request.cancel"].with_user(self.user_support).create(
-            {"request_ids": [Command.set(request.ids)], "reason": "Ο πελάτης έλυσε μόνος του το πρόβλημα."}
+        wizard = (
+            self.env["support.request.cancel"]
+            .with_user(self.user_support)
+            .create({"request_ids": [Command.set(request.ids)], "reason": "Ο πελάτης έλυσε μόνος του το πρόβλημα."})
         )
         wizard.action_confirm()
         self.assertEqual(request.state, "cancelled")
@@ -156,8 +167,11 @@ class TestSupportRequest(SupportCommon):
         self.assertEqual(acceptance.cancel_reason, "Ο πελάτης έλυσε μόνος του το πρόβλημα.")
         self.assertEqual(acceptance.cancel_user_id, self.user_support)
         self.assertAlmostEqual(acceptance.amount_total, 119.04, "the evidence is kept")
-        self.assertFalse(request.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_to_schedule")))
+        self.assertFalse(
+            request.activity_ids.filtered(
+                lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_to_schedule")
+            )
+        )
         with self.assertRaises(UserError):
             request.acceptance_ids._cancel("again")
 
@@ -215,9 +229,12 @@ class TestSupportRequest(SupportCommon):
     def test_schedule_creates_the_meeting_and_moves_on(self):
         with freeze_time("2026-03-10"):
             request = self._new_request()
-            wizard = self.env["support.request.schedule"].with_user(self.user_support).with_context(
-                default_request_id=request.id
-            ).create({"start": "2026-03-12 08:00:00", "technician_id": self.technician.id})
+            wizard = (
+                self.env["support.request.schedule"]
+                .with_user(self.user_support)
+                .with_context(default_request_id=request.id)
+                .create({"start": "2026-03-12 08:00:00", "technician_id": self.technician.id})
+            )
             self.assertEqual(wizard.duration, 2.0, "the catalogue's hours")
             self.assertIn(self.technician, wizard.allowed_technician_ids)
             self.assertNotIn(self.customer_contact, wizard.allowed_technician_ids)
@@ -230,9 +247,14 @@ class TestSupportRequest(SupportCommon):
         self.assertEqual(str(event.start), "2026-03-12 08:00:00")
         self.assertEqual(str(event.stop), "2026-03-12 10:00:00")
         self.assertEqual((event.res_model, event.res_id), ("support.request", request.id))
-        self.assertFalse(request.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_to_schedule")))
-        invitations = self.env["mail.mail"].search([("subject", "ilike", "Invitation"), ("model", "=", "calendar.event")])
+        self.assertFalse(
+            request.activity_ids.filtered(
+                lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_to_schedule")
+            )
+        )
+        invitations = self.env["mail.mail"].search(
+            [("subject", "ilike", "Invitation"), ("model", "=", "calendar.event")]
+        )
         self.assertTrue(invitations.filtered(lambda m: self.technician in m.recipient_ids))
         self.assertTrue(invitations.filtered(lambda m: self.customer_contact in m.recipient_ids))
         self.assertTrue(any(a.name.endswith(".ics") for a in invitations.attachment_ids))
@@ -312,9 +334,5 @@ class TestSupportRequest(SupportCommon):
             other.with_user(self.user_technician).read(["name"])
         with self.assertRaises(AccessError):
             mine.with_user(self.user_customer).write({"description": "x"})
-        self.assertEqual(
-            self.env["support.acceptance"].with_user(self.user_customer).search([]), mine.acceptance_ids
-        )
-        self.assertEqual(
-            self.env["support.acceptance"].with_user(self.user_technician).search([]), mine.acceptance_ids
-        )
+        self.assertEqual(self.env["support.acceptance"].with_user(self.user_customer).search([]), mine.acceptance_ids)
+        self.assertEqual(self.env["support.acceptance"].with_user(self.user_technician).search([]), mine.acceptance_ids)

@@ -9,7 +9,6 @@ from .common import SupportHttpCommon
 
 @tagged("post_install", "-at_install")
 class TestTechnicianPortal(SupportHttpCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -40,12 +39,20 @@ class TestTechnicianPortal(SupportHttpCommon):
         technician_group = cls.env.ref("certified_support.group_support_technician")
         if not technician.user_ids:
             cls.env["res.users"].create(
-                {"name": technician.name, "login": f"tech_{technician.id}", "partner_id": technician.id,
-                 "group_ids": [Command.set(technician_group.ids)]}
+                {
+                    "name": technician.name,
+                    "login": f"tech_{technician.id}",
+                    "partner_id": technician.id,
+                    "group_ids": [Command.set(technician_group.ids)],
+                }
             )
         cls.env["support.request.schedule"].with_context(default_request_id=request.id).create(
-            {"start": "2026-03-12 08:00:00", "technician_id": technician.id, "location": "onsite",
-             "address": "Λεωφ. Συγγρού 120, Αθήνα"}
+            {
+                "start": "2026-03-12 08:00:00",
+                "technician_id": technician.id,
+                "location": "onsite",
+                "address": "Λεωφ. Συγγρού 120, Αθήνα",
+            }
         ).action_confirm()
         return request
 
@@ -101,8 +108,11 @@ class TestTechnicianPortal(SupportHttpCommon):
         self.assertEqual(extra.state, "proposed")
         self.assertEqual(extra.price_unit, 36.0, "the price comes from the catalogue, not from the form")
         self.assertEqual(extra.proposed_by_id, self.technician)
-        self.assertAlmostEqual(self.assigned.amount_accepted, self.assigned.acceptance_ids.amount_total,
-                               "not counted before the customer accepts")
+        self.assertAlmostEqual(
+            self.assigned.amount_accepted,
+            self.assigned.acceptance_ids.amount_total,
+            "not counted before the customer accepts",
+        )
 
     def test_extra_action_tampering_is_refused(self):
         self.authenticate("cs_technician", "cs_technician")

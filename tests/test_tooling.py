@@ -17,6 +17,7 @@ screenshots inside the cache folder) and the variables exported to odoo-bin (non
 
 Not imported by tests/__init__.py: Odoo's own test runner has nothing to do with the tooling.
 """
+
 import configparser
 import getpass
 import os
@@ -38,8 +39,11 @@ from odoo.tools import config
 ROOT = Path(__file__).resolve().parent.parent  # the checkout (the addon link resolved)
 ODOO_SRC = Path(odoo.release.__file__).resolve().parent.parent
 DB = "certified_support_tooling"  # only named in the connection line, never created
-LINE = re.compile(r"^==> PostgreSQL \((?P<what>[^)]*)\): host (?P<host>.*), port (?P<port>\S+), "
-                  r"user (?P<user>.*), database (?P<db>.*)$", re.M)
+LINE = re.compile(
+    r"^==> PostgreSQL \((?P<what>[^)]*)\): host (?P<host>.*), port (?P<port>\S+), "
+    r"user (?P<user>.*), database (?P<db>.*)$",
+    re.M,
+)
 PRIVATE = "the private cluster"
 EXTERNAL = "your server, from PGHOST/PGPORT/PGUSER"
 # Odoo reads the connection from the shell, then from its file: the shell snippet given to
@@ -101,7 +105,6 @@ class TcpRelay:
 
 
 class TestToolingPostgres(unittest.TestCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -115,8 +118,12 @@ class TestToolingPostgres(unittest.TestCase):
 
     def _env(self, pg):
         # this run's own PG* variables and folders out (CS_PYTHON stays: the venv's stamp uses it)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PG") and k not in (
-            "CS_CACHE", "XDG_CACHE_HOME", "CS_VENV", "CS_PGDATA", "ODOO_SRC", "ODOO_RC")}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("PG")
+            and k not in ("CS_CACHE", "XDG_CACHE_HOME", "CS_VENV", "CS_PGDATA", "ODOO_SRC", "ODOO_RC")
+        }
         env.update(CS_CACHE=str(self.cache), CS_VENV=sys.prefix, ODOO_SRC=str(ODOO_SRC))
         if self.pgdata:
             env["CS_PGDATA"] = self.pgdata
@@ -130,8 +137,11 @@ class TestToolingPostgres(unittest.TestCase):
         parser.read(confs[0])
         options = dict(parser["options"])
         self.assertFalse([k for k, v in options.items() if not v.strip()], "no empty key in odoo.conf")
-        self.assertEqual(options["screenshots"], str(self.cache / "odoo_tests"),
-                         "tours' screenshots and Chrome logs stay in the cache folder")
+        self.assertEqual(
+            options["screenshots"],
+            str(self.cache / "odoo_tests"),
+            "tours' screenshots and Chrome logs stay in the cache folder",
+        )
         return options
 
     def _line(self, out, what, host, port, user, db=DB):
@@ -146,8 +156,14 @@ class TestToolingPostgres(unittest.TestCase):
         if stdin is None:
             args += ("-d", DB)
         proc = subprocess.run(
-            [str(ROOT / "tools/odoo"), *args], env=self._env(pg), input=stdin,
-            capture_output=True, text=True, timeout=120, cwd=str(self.cache))
+            [str(ROOT / "tools/odoo"), *args],
+            env=self._env(pg),
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=str(self.cache),
+        )
         return proc.returncode, proc.stdout + proc.stderr
 
     def _stubbed(self, pg, answers=True, createdb="t"):
@@ -164,8 +180,9 @@ class TestToolingPostgres(unittest.TestCase):
             say_pg {DB}
             env | sed -n 's/^PG/ENV PG/p'
         """
-        proc = subprocess.run(["bash", "-c", script, "-", str(ROOT)], env=self._env(pg),
-                              capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(
+            ["bash", "-c", script, "-", str(ROOT)], env=self._env(pg), capture_output=True, text=True, timeout=60
+        )
         out = proc.stdout + proc.stderr
         exported = dict(re.findall(r"^ENV (PG\w+)=(.*)$", proc.stdout, re.M))
         self.assertFalse([k for k, v in exported.items() if not v], f"no empty PG variable exported:\n{out}")
@@ -182,8 +199,16 @@ class TestToolingPostgres(unittest.TestCase):
 
     def test_nothing_set_uses_the_private_cluster(self):
         if not self.pgdata:  # this run is on a server of PGHOST/PGPORT/PGUSER: try that one
-            pg = {k: str(v) for k, v in (("PGHOST", config["db_host"]), ("PGPORT", config["db_port"]),
-                                         ("PGUSER", config["db_user"]), ("PGPASSWORD", config["db_password"])) if v}
+            pg = {
+                k: str(v)
+                for k, v in (
+                    ("PGHOST", config["db_host"]),
+                    ("PGPORT", config["db_port"]),
+                    ("PGUSER", config["db_user"]),
+                    ("PGPASSWORD", config["db_password"]),
+                )
+                if v
+            }
             rc, out = self._tools_odoo(pg, "shell", "--no-http", "--log-level=warn", stdin=CONNECT)
             self.assertEqual(rc, 0, out)
             self.assertEqual(self._connected(out)[0], config["db_user"])
@@ -200,8 +225,9 @@ class TestToolingPostgres(unittest.TestCase):
         """The integrator's first try: PGHOST=<socket folder> PGUSER=odoo (no PGPORT)."""
         if not self.pgdata:
             return  # test_nothing_set_uses_the_private_cluster tried this run's own variables
-        rc, out = self._tools_odoo({"PGHOST": self.pgdata, "PGUSER": "odoo"},
-                                   "shell", "--no-http", "--log-level=warn", stdin=CONNECT)
+        rc, out = self._tools_odoo(
+            {"PGHOST": self.pgdata, "PGUSER": "odoo"}, "shell", "--no-http", "--log-level=warn", stdin=CONNECT
+        )
         self.assertEqual(rc, 0, out)
         self._line(out, EXTERNAL, self.pgdata, "5432", "odoo", "(none given)")
         conf = self._conf()
@@ -236,8 +262,10 @@ class TestToolingPostgres(unittest.TestCase):
         self.assertEqual(rc, 0, out)
         self._line(out, EXTERNAL, "127.0.0.1", str(relay.port), "odoo", "(none given)")
         conf = self._conf()
-        self.assertEqual((conf["db_host"], conf["db_port"], conf["db_user"], conf["db_password"]),
-                         ("127.0.0.1", str(relay.port), "odoo", "s3cret"))
+        self.assertEqual(
+            (conf["db_host"], conf["db_port"], conf["db_user"], conf["db_password"]),
+            ("127.0.0.1", str(relay.port), "odoo", "s3cret"),
+        )
         self.assertEqual(self._connected(out), ("odoo", "127.0.0.1", str(relay.port)))
 
     def test_role_without_createdb_is_told_what_to_grant(self):
@@ -250,6 +278,7 @@ class TestToolingPostgres(unittest.TestCase):
         def drop():
             with odoo.sql_db.db_connect("postgres").cursor() as cr:
                 cr.execute(f'DROP ROLE IF EXISTS "{role}"')
+
         self.addCleanup(drop)
         rc, out = self._tools_odoo({"PGHOST": self.pgdata, "PGUSER": role}, "--version")
         self.assertNotEqual(rc, 0, out)
@@ -284,23 +313,37 @@ class TestToolingPostgres(unittest.TestCase):
         me = getpass.getuser()
         cases = [
             # (variables, conf db_* keys, exported PG* variables, connection line host/port/user)
-            ({"PGUSER": "alice"},
-             {"db_user": "alice"}, {"PGUSER": "alice"}, ("(local socket)", "5432", "alice")),
-            ({"PGHOST": "db.example.com"},
-             {"db_host": "db.example.com", "db_user": me},
-             {"PGHOST": "db.example.com", "PGUSER": me}, ("db.example.com", "5432", me)),
-            ({"PGHOST": "/run/postgresql"},
-             {"db_host": "/run/postgresql", "db_user": me},
-             {"PGHOST": "/run/postgresql", "PGUSER": me}, ("/run/postgresql", "5432", me)),
-            ({"PGHOST": "db.example.com", "PGPORT": "5433", "PGUSER": "odoo", "PGPASSWORD": "pa ss"},
-             {"db_host": "db.example.com", "db_port": "5433", "db_user": "odoo", "db_password": "pa ss"},
-             {"PGHOST": "db.example.com", "PGPORT": "5433", "PGUSER": "odoo", "PGPASSWORD": "pa ss"},
-             ("db.example.com", "5433", "odoo")),
-            ({"PGPORT": "5433", "PGUSER": "alice"},
-             {"db_port": "5433", "db_user": "alice"}, {"PGPORT": "5433", "PGUSER": "alice"},
-             ("(local socket)", "5433", "alice")),
-            ({"PGHOST": "", "PGPORT": "", "PGUSER": "alice", "PGPASSWORD": ""},
-             {"db_user": "alice"}, {"PGUSER": "alice"}, ("(local socket)", "5432", "alice")),
+            ({"PGUSER": "alice"}, {"db_user": "alice"}, {"PGUSER": "alice"}, ("(local socket)", "5432", "alice")),
+            (
+                {"PGHOST": "db.example.com"},
+                {"db_host": "db.example.com", "db_user": me},
+                {"PGHOST": "db.example.com", "PGUSER": me},
+                ("db.example.com", "5432", me),
+            ),
+            (
+                {"PGHOST": "/run/postgresql"},
+                {"db_host": "/run/postgresql", "db_user": me},
+                {"PGHOST": "/run/postgresql", "PGUSER": me},
+                ("/run/postgresql", "5432", me),
+            ),
+            (
+                {"PGHOST": "db.example.com", "PGPORT": "5433", "PGUSER": "odoo", "PGPASSWORD": "pa ss"},
+                {"db_host": "db.example.com", "db_port": "5433", "db_user": "odoo", "db_password": "pa ss"},
+                {"PGHOST": "db.example.com", "PGPORT": "5433", "PGUSER": "odoo", "PGPASSWORD": "pa ss"},
+                ("db.example.com", "5433", "odoo"),
+            ),
+            (
+                {"PGPORT": "5433", "PGUSER": "alice"},
+                {"db_port": "5433", "db_user": "alice"},
+                {"PGPORT": "5433", "PGUSER": "alice"},
+                ("(local socket)", "5433", "alice"),
+            ),
+            (
+                {"PGHOST": "", "PGPORT": "", "PGUSER": "alice", "PGPASSWORD": ""},
+                {"db_user": "alice"},
+                {"PGUSER": "alice"},
+                ("(local socket)", "5432", "alice"),
+            ),
         ]
         for pg, want_conf, want_env, line in cases:
             with self.subTest(**pg):
@@ -325,5 +368,7 @@ class TestToolingPostgres(unittest.TestCase):
     # --- this very run -----------------------------------------------------------------
 
     def test_this_run_keeps_screenshots_in_its_cache_folder(self):
-        self.assertTrue(Path(config["screenshots"]).resolve().is_relative_to(self.run_cache.resolve()),
-                        f"screenshots go to {config['screenshots']}, outside {self.run_cache}")
+        self.assertTrue(
+            Path(config["screenshots"]).resolve().is_relative_to(self.run_cache.resolve()),
+            f"screenshots go to {config['screenshots']}, outside {self.run_cache}",
+        )

@@ -15,7 +15,6 @@ from .export_common import XlsxExportMixin
 
 @tagged("post_install", "-at_install")
 class TestXlsxExport(XlsxExportMixin, SupportCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -96,8 +95,10 @@ class TestXlsxExport(XlsxExportMixin, SupportCommon):
             batches.append(len(records))
             return fetch(records, field_names)
 
-        with patch.object(support_xlsx_export, "BATCH_SIZE", 2), \
-                patch.object(Form, "fetch", autospec=True, side_effect=spy):
+        with (
+            patch.object(support_xlsx_export, "BATCH_SIZE", 2),
+            patch.object(Form, "fetch", autospec=True, side_effect=spy),
+        ):
             _book, rows = self._a1_rows(self.user_accountant)
         self.assertEqual(len(rows) - 1, 3)
         self.assertEqual(batches, [2, 1])
@@ -115,9 +116,7 @@ class TestXlsxExport(XlsxExportMixin, SupportCommon):
         self.assertAlmostEqual(row[13], acceptance.amount_total)
         self.assertEqual(row[15], "Phone")
         self.assertEqual(row[16], "Valid")
-        self.assertEqual(
-            set(by_number), {self.request.name, self.other_request.name, self.second_request.name}
-        )
+        self.assertEqual(set(by_number), {self.request.name, self.other_request.name, self.second_request.name})
 
     def test_kpi_one_sheet_per_firm_and_summary(self):
         self.env.cr.execute(
@@ -163,8 +162,10 @@ class TestXlsxExport(XlsxExportMixin, SupportCommon):
             )
 
     def test_wizard_download_action(self):
-        wizard = self.env["support.xlsx.export"].with_user(self.user_accountant).create(
-            {"report_kind": "requests", "firm_id": self.firm.id}
+        wizard = (
+            self.env["support.xlsx.export"]
+            .with_user(self.user_accountant)
+            .create({"report_kind": "requests", "firm_id": self.firm.id})
         )
         action = wizard.action_download()
         self.assertEqual(action["url"], f"/certified_support/xlsx_export/{wizard.id}")
@@ -173,7 +174,6 @@ class TestXlsxExport(XlsxExportMixin, SupportCommon):
 
 @tagged("post_install", "-at_install")
 class TestReportingFields(XlsxExportMixin, SupportCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -182,8 +182,7 @@ class TestReportingFields(XlsxExportMixin, SupportCommon):
     def test_state_date_follows_the_state(self):
         with freeze_time("2026-03-10 09:00:00"):
             request = self.env["support.request"].create(
-                {"partner_id": self.customer.id, "contact_id": self.customer_contact.id,
-                 "fault_id": self.fault.id}
+                {"partner_id": self.customer.id, "contact_id": self.customer_contact.id, "fault_id": self.fault.id}
             )
             self.assertEqual(request.state_date, datetime(2026, 3, 10, 9, 0))
         with freeze_time("2026-03-11 09:00:00"):
@@ -199,8 +198,7 @@ class TestReportingFields(XlsxExportMixin, SupportCommon):
     def test_overdue_scheduling_is_red(self):
         with freeze_time("2026-03-10"):
             request = self.env["support.request"].create(
-                {"partner_id": self.customer.id, "contact_id": self.customer_contact.id,
-                 "fault_id": self.fault.id}
+                {"partner_id": self.customer.id, "contact_id": self.customer_contact.id, "fault_id": self.fault.id}
             )
             request._register_request(self.customer_contact)
             self.assertEqual(request.state, "to_schedule")
@@ -223,11 +221,19 @@ class TestReportingFields(XlsxExportMixin, SupportCommon):
     def test_rating_satisfaction_by_firm(self):
         Rating = self.env["rating.rating"].sudo()
         model = self.env["ir.model"]._get_id("support.request")
-        ratings = Rating.create([
-            {"res_model_id": model, "res_id": self.request.id, "rated_partner_id": self.technician.id,
-             "partner_id": self.customer_contact.id, "rating": score, "consumed": True}
-            for score in (5, 1)
-        ])
+        ratings = Rating.create(
+            [
+                {
+                    "res_model_id": model,
+                    "res_id": self.request.id,
+                    "rated_partner_id": self.technician.id,
+                    "partner_id": self.customer_contact.id,
+                    "rating": score,
+                    "consumed": True,
+                }
+                for score in (5, 1)
+            ]
+        )
         self.assertEqual(ratings.support_firm_id, self.firm)
         self.assertEqual(ratings.mapped("support_satisfaction"), [100.0, 0.0])
         [(firm, satisfaction)] = Rating._read_group(

@@ -17,16 +17,13 @@ from .common import SupportHttpCommon
 
 @tagged("post_install", "-at_install")
 class TestXmlRpcActions(A1FormMixin, SupportHttpCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_a1_data()
 
     def _call(self, user, model, method, ids, *args):
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, [ids, *args]
-        )
+        return self.xmlrpc_object.execute_kw(self.env.cr.dbname, user.id, user.login, model, method, [ids, *args])
 
     def _assert_answers(self, user, model, method, records, *args):
         """The call succeeds and its answer reached the client."""
@@ -100,8 +97,14 @@ class TestXmlRpcActions(A1FormMixin, SupportHttpCommon):
             )
             pending._register_request(self.customer_contact)
         wizard_id = self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, user.login, "support.request.cancel", "create",
+            self.env.cr.dbname,
+            user.id,
+            user.login,
+            "support.request.cancel",
+            "create",
             [{"request_ids": [(6, 0, pending.ids)], "reason": "Ο πελάτης έλυσε το πρόβλημα μόνος του."}],
         )
-        self._assert_answers(user, "support.request.cancel", "action_confirm", self.env["support.request.cancel"].browse(wizard_id))
+        self._assert_answers(
+            user, "support.request.cancel", "action_confirm", self.env["support.request.cancel"].browse(wizard_id)
+        )
         self.assertEqual(pending.state, "cancelled")

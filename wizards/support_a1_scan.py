@@ -18,13 +18,16 @@ class SupportA1Scan(models.TransientModel):
     _description = "Record a signed A1 Form scan"
 
     a1_form_id = fields.Many2one("support.a1.form", string="A1 Form", required=True, readonly=True)
-    scan = fields.Binary(string="Signed scan (PDF)", required=True, help="The printed page, signed and stamped by the customer.")
+    scan = fields.Binary(
+        string="Signed scan (PDF)", required=True, help="The printed page, signed and stamped by the customer."
+    )
     scan_filename = fields.Char()
     signed_by = fields.Char(string="Signed by", required=True, help="Who signed for the customer.")
     signed_on = fields.Datetime(string="Signed on", required=True, default=fields.Datetime.now)
     has_recommendations = fields.Boolean(compute="_compute_has_recommendations")
     accepted_recommendation_ids = fields.Many2many(
-        "support.a1.recommendation", string="Recommendations accepted",
+        "support.a1.recommendation",
+        string="Recommendations accepted",
         domain="[('a1_form_id', '=', a1_form_id)]",
         help="Tick the recommendations the customer accepted on the printed page; the others are refused.",
     )
@@ -44,8 +47,9 @@ class SupportA1Scan(models.TransientModel):
         try:
             # The content decides, never the file name: a PDF, of a sensible size.
             check_file(self.env, self.scan_filename or "scan.pdf", pdf, allowed=SCAN_MIMETYPES)
-            signed_by = parse_text(self.env, self.signed_by, self.env._("Signed by"), max_length=NAME_MAX_LENGTH,
-                                   required=True)
+            signed_by = parse_text(
+                self.env, self.signed_by, self.env._("Signed by"), max_length=NAME_MAX_LENGTH, required=True
+            )
         except InputError as exc:
             raise UserError(exc.message) from None
         if self.signed_on > fields.Datetime.now() + timedelta(minutes=5):
@@ -55,6 +59,10 @@ class SupportA1Scan(models.TransientModel):
         # Only this form's recommendations count, whatever ids the client sent.
         accepted = self.accepted_recommendation_ids & self.a1_form_id.recommendation_ids
         self.a1_form_id._sign(
-            signed_by, "scan", signed_on=self.signed_on, pdf=pdf, accepted_recommendations=accepted,
+            signed_by,
+            "scan",
+            signed_on=self.signed_on,
+            pdf=pdf,
+            accepted_recommendations=accepted,
         )
         return {"type": "ir.actions.act_window_close"}

@@ -20,9 +20,7 @@ class SupportPhoneRequest(models.TransientModel):
     _description = "RV Request Taken on the Phone"
     _check_company_auto = True
 
-    company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
 
     # Who calls
@@ -33,15 +31,20 @@ class SupportPhoneRequest(models.TransientModel):
     )
     phone_normalized = fields.Char(string="Number", compute="_compute_found")
     found_partner_ids = fields.Many2many(
-        "res.partner", string="Found contacts", compute="_compute_found",
+        "res.partner",
+        string="Found contacts",
+        compute="_compute_found",
         help="The companies and contacts whose phone, VAT number or name matched.",
     )
-    customer_ids = fields.Many2many(
-        "res.partner", string="Matching customers", compute="_compute_found"
-    )
+    customer_ids = fields.Many2many("res.partner", string="Matching customers", compute="_compute_found")
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", check_company=True,
-        compute="_compute_partner_id", store=True, readonly=False, precompute=True,
+        "res.partner",
+        string="Customer",
+        check_company=True,
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         domain="[('id', 'in', customer_ids)]",
         help="The customer company (commercial entity) the request is made for.",
     )
@@ -49,13 +52,13 @@ class SupportPhoneRequest(models.TransientModel):
         related="partner_id.support_has_active_contract", string="Active ESTES"
     )
     partner_user_id = fields.Many2one(related="partner_id.user_id", string="Account Manager")
-    contact_ids = fields.Many2many(
-        "res.partner", string="Contacts", compute="_compute_contact_ids"
-    )
+    contact_ids = fields.Many2many("res.partner", string="Contacts", compute="_compute_contact_ids")
 
     # What the customer accepted, and who
     fault_id = fields.Many2one(
-        "support.fault", string="Fault", check_company=True,
+        "support.fault",
+        string="Fault",
+        check_company=True,
         domain="[('company_id', '=', company_id)]",
         help="The reason for the call, from the fault catalogue: its actions and their cost "
         "are what the customer accepts.",
@@ -67,28 +70,42 @@ class SupportPhoneRequest(models.TransientModel):
     amount_tax = fields.Monetary(related="fault_id.amount_tax")
     amount_total = fields.Monetary(related="fault_id.amount_total")
     accepted_by_id = fields.Many2one(
-        "res.partner", string="Accepted by",
-        compute="_compute_accepted_by_id", store=True, readonly=False, precompute=True,
+        "res.partner",
+        string="Accepted by",
+        compute="_compute_accepted_by_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         domain="[('commercial_partner_id', '=', partner_id), ('is_company', '=', False)]",
         help="The customer's contact who accepted the cost on the phone.",
     )
     accepted_on = fields.Datetime(
-        string="Accepted on", required=True, default=fields.Datetime.now,
+        string="Accepted on",
+        required=True,
+        default=fields.Datetime.now,
         help="When the contact accepted the cost on the phone.",
     )
     user_id = fields.Many2one(
-        "res.users", string="Recorded by", compute="_compute_user_id",
+        "res.users",
+        string="Recorded by",
+        compute="_compute_user_id",
         help="You: the acceptance records who took the call.",
     )
 
     # The request
     description = fields.Text(string="Customer's description")
     location = fields.Selection(
-        [("onsite", "On site"), ("remote", "Remote")], required=True,
-        compute="_compute_location", store=True, readonly=False, precompute=True,
+        [("onsite", "On site"), ("remote", "Remote")],
+        required=True,
+        compute="_compute_location",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     installation_id = fields.Many2one(
-        "support.installation", string="Installation", check_company=True,
+        "support.installation",
+        string="Installation",
+        check_company=True,
         domain="[('partner_id', '=', partner_id)]",
     )
     request_id = fields.Many2one("support.request", string="Request", readonly=True)
@@ -179,10 +196,12 @@ class SupportPhoneRequest(models.TransientModel):
         if self.accepted_on > fields.Datetime.now() + timedelta(minutes=5):
             raise UserError(self.env._("The cost cannot have been accepted in the future."))
         if self.accepted_on < fields.Datetime.now() - timedelta(days=PHONE_ACCEPTANCE_MAX_DAYS):
-            raise UserError(self.env._(
-                "Register the call within %(days)s days: check when the cost was accepted.",
-                days=PHONE_ACCEPTANCE_MAX_DAYS,
-            ))
+            raise UserError(
+                self.env._(
+                    "Register the call within %(days)s days: check when the cost was accepted.",
+                    days=PHONE_ACCEPTANCE_MAX_DAYS,
+                )
+            )
         if self.installation_id and self.installation_id.partner_id != customer:
             raise UserError(
                 self.env._(

@@ -23,7 +23,8 @@ class SupportRequestClosePhone(models.TransientModel):
     partner_id = fields.Many2one(related="request_id.partner_id")
     outcome = fields.Selection(
         [("rated", "The customer gave their satisfaction"), ("unreached", "Customer could not be reached")],
-        required=True, default="rated",
+        required=True,
+        default="rated",
     )
     rating = fields.Selection(
         [
@@ -31,14 +32,20 @@ class SupportRequestClosePhone(models.TransientModel):
             (str(RATING_NEUTRAL_VALUE), "Neutral"),
             (str(RATING_UNHAPPY_VALUE), "Unhappy"),
         ],
-        string="Satisfaction", help="The same scale as the customer's rating links.",
+        string="Satisfaction",
+        help="The same scale as the customer's rating links.",
     )
     feedback = fields.Text(string="Comment")
     contact_id = fields.Many2one(
-        "res.partner", string="Answered by", domain="[('commercial_partner_id', '=', partner_id)]",
+        "res.partner",
+        string="Answered by",
+        domain="[('commercial_partner_id', '=', partner_id)]",
     )
     user_id = fields.Many2one(
-        "res.users", string="Called by", required=True, default=lambda self: self.env.user,
+        "res.users",
+        string="Called by",
+        required=True,
+        default=lambda self: self.env.user,
         domain="[('share', '=', False)]",
     )
     attempts = fields.Integer(string="Call attempts", default=1)
@@ -79,24 +86,30 @@ class SupportRequestClosePhone(models.TransientModel):
             raise UserError(self.env._("%s is not a contact of the customer.", self.contact_id.display_name))
         # Staff may not write ratings (they are the customer's): the wizard records what the
         # customer said, after the access check on the request above.
-        rating = self.env["rating.rating"].sudo().create(
-            {
-                "res_model_id": self.env["ir.model"]._get_id(request._name),
-                "res_id": request.id,
-                "partner_id": self.contact_id.id,
-                "rated_partner_id": request._rating_get_operator().id,
-                "support_source": "phone",
-                "support_phone_contact_id": self.contact_id.id,
-                "support_called_by_id": self.user_id.id,
-                "is_internal": False,
-            }
+        rating = (
+            self.env["rating.rating"]
+            .sudo()
+            .create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(request._name),
+                    "res_id": request.id,
+                    "partner_id": self.contact_id.id,
+                    "rated_partner_id": request._rating_get_operator().id,
+                    "support_source": "phone",
+                    "support_phone_contact_id": self.contact_id.id,
+                    "support_called_by_id": self.user_id.id,
+                    "is_internal": False,
+                }
+            )
         )
         request.sudo().rating_apply(  # ratings are written only here and by the token
             int(self.rating),
             rating=rating,
             feedback=self.env._(
                 "By phone (%(contact)s, called by %(user)s): %(feedback)s",
-                contact=self.contact_id.name, user=self.user_id.name, feedback=self.feedback or "-",
+                contact=self.contact_id.name,
+                user=self.user_id.name,
+                feedback=self.feedback or "-",
             ),
         )
 
@@ -106,9 +119,11 @@ class SupportRequestClosePhone(models.TransientModel):
             raise UserError(self.env._("Enter how many times you called."))
         request.write({"state": "closed", "support_close_attempts": self.attempts})
         request.message_post(
-            body=Markup("%s") % self.env._(
+            body=Markup("%s")
+            % self.env._(
                 "Closed without a rating: the customer could not be reached after %(attempts)s call(s) by %(user)s.",
-                attempts=self.attempts, user=self.user_id.name,
+                attempts=self.attempts,
+                user=self.user_id.name,
             ),
             subtype_xmlid="mail.mt_note",
         )

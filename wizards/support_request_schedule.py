@@ -16,21 +16,31 @@ class SupportRequestSchedule(models.TransientModel):
     request_id = fields.Many2one("support.request", required=True, readonly=True)
     partner_id = fields.Many2one(related="request_id.partner_id")
     start = fields.Datetime(string="Day and hour", required=True)
-    duration = fields.Float(
-        required=True, compute="_compute_duration", store=True, readonly=False, precompute=True
-    )
+    duration = fields.Float(required=True, compute="_compute_duration", store=True, readonly=False, precompute=True)
     location = fields.Selection(
-        [("onsite", "On site"), ("remote", "Remote")], required=True,
-        compute="_compute_location", store=True, readonly=False, precompute=True,
+        [("onsite", "On site"), ("remote", "Remote")],
+        required=True,
+        compute="_compute_location",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     address = fields.Char(
-        compute="_compute_address", store=True, readonly=False, precompute=True,
+        compute="_compute_address",
+        store=True,
+        readonly=False,
+        precompute=True,
         help="Where the technician meets the customer, or how the remote session is held.",
     )
     allowed_technician_ids = fields.Many2many("res.partner", compute="_compute_allowed_technician_ids")
     technician_id = fields.Many2one(
-        "res.partner", string="Technician", required=True,
-        compute="_compute_technician_id", store=True, readonly=False, precompute=True,
+        "res.partner",
+        string="Technician",
+        required=True,
+        compute="_compute_technician_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         domain="[('id', 'in', allowed_technician_ids)]",
     )
 
@@ -74,15 +84,20 @@ class SupportRequestSchedule(models.TransientModel):
         if self.duration <= 0:
             raise UserError(self.env._("The meeting needs a positive duration."))
         if self.duration > MAX_MEETING_HOURS:
-            raise UserError(self.env._(
-                "A meeting lasts %(hours)s hours at most: check when it started and ended.", hours=MAX_MEETING_HOURS))
+            raise UserError(
+                self.env._(
+                    "A meeting lasts %(hours)s hours at most: check when it started and ended.", hours=MAX_MEETING_HOURS
+                )
+            )
         check_date_window(self, "start")
         customer = request.contact_id or request.partner_id
         attendees = customer | self.technician_id | request.user_id.partner_id
         values = {
             "name": self.env._(
                 "%(request)s: %(fault)s – %(customer)s",
-                request=request.name, fault=request.fault_id.name, customer=request.partner_id.name,
+                request=request.name,
+                fault=request.fault_id.name,
+                customer=request.partner_id.name,
             ),
             "start": self.start,
             "stop": self.start + timedelta(hours=self.duration),

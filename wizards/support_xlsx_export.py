@@ -19,8 +19,19 @@ REPORT_KINDS = [
 ]
 HANDLED_STATES = ("done", "to_close_by_phone", "closed")
 STRFTIME_TO_EXCEL = {
-    "%d": "dd", "%m": "mm", "%Y": "yyyy", "%y": "yy", "%B": "mmmm", "%b": "mmm",
-    "%A": "dddd", "%a": "ddd", "%e": "d", "%H": "hh", "%I": "hh", "%M": "mm", "%S": "ss",
+    "%d": "dd",
+    "%m": "mm",
+    "%Y": "yyyy",
+    "%y": "yy",
+    "%B": "mmmm",
+    "%b": "mmm",
+    "%A": "dddd",
+    "%a": "ddd",
+    "%e": "d",
+    "%H": "hh",
+    "%I": "hh",
+    "%M": "mm",
+    "%S": "ss",
     "%p": "AM/PM",
 }
 
@@ -35,7 +46,9 @@ class SupportXlsxExport(models.TransientModel):
     report_kind = fields.Selection(REPORT_KINDS, string="Report", required=True, default="a1_register")
     date_from = fields.Date(string="From")
     date_to = fields.Date(string="Until")
-    company_id = fields.Many2one("res.company", string="Company", domain=lambda self: [("id", "in", self.env.companies.ids)])
+    company_id = fields.Many2one(
+        "res.company", string="Company", domain=lambda self: [("id", "in", self.env.companies.ids)]
+    )
     firm_id = fields.Many2one("res.partner", string="Partner firm", domain="[('support_firm_kind', '!=', False)]")
     technician_id = fields.Many2one("res.partner", string="Technician", domain="[('is_support_technician', '=', True)]")
     partner_id = fields.Many2one("res.partner", string="Customer", domain="[('is_company', '=', True)]")
@@ -190,9 +203,7 @@ class SupportXlsxExport(models.TransientModel):
         if options.get("date_from"):
             domain &= Domain(date_field, ">=", fields.Datetime.to_datetime(options["date_from"]))
         if options.get("date_to"):
-            domain &= Domain(
-                date_field, "<", fields.Datetime.to_datetime(fields.Date.add(options["date_to"], days=1))
-            )
+            domain &= Domain(date_field, "<", fields.Datetime.to_datetime(fields.Date.add(options["date_to"], days=1)))
         for key in ("company_id", "firm_id", "technician_id", "partner_id"):
             if options.get(key):
                 domain &= Domain(key, "=", options[key])
@@ -238,9 +249,25 @@ class SupportXlsxExport(models.TransientModel):
         statuses = self._support_selection_labels(model, "invoice_status")
         domain = self._support_domain(options, "date_start", "state", "a1_state")
         field_names = [
-            "name", "request_id", "date_start", "date_end", "partner_id", "technician_id", "firm_id",
-            "duration", "amount_untaxed", "amount_tax", "amount_total", "state", "signed_how", "signed_on",
-            "signed_by", "external_invoice_ref", "external_invoice_mark", "invoice_ids", "invoice_status",
+            "name",
+            "request_id",
+            "date_start",
+            "date_end",
+            "partner_id",
+            "technician_id",
+            "firm_id",
+            "duration",
+            "amount_untaxed",
+            "amount_tax",
+            "amount_total",
+            "state",
+            "signed_how",
+            "signed_on",
+            "signed_by",
+            "external_invoice_ref",
+            "external_invoice_mark",
+            "invoice_ids",
+            "invoice_status",
         ]
         row = 0
         totals = defaultdict(float)
@@ -252,32 +279,62 @@ class SupportXlsxExport(models.TransientModel):
             (forms.partner_id | forms.technician_id | forms.firm_id).fetch(["name", "vat"])
             for form in forms:
                 row += 1
-                invoice_numbers = [
-                    self.env._("%(ref)s (myDATA MARK %(mark)s)", ref=form.external_invoice_ref, mark=form.external_invoice_mark)
-                ] if form.external_invoice_ref else []
+                invoice_numbers = (
+                    [
+                        self.env._(
+                            "%(ref)s (myDATA MARK %(mark)s)",
+                            ref=form.external_invoice_ref,
+                            mark=form.external_invoice_mark,
+                        )
+                    ]
+                    if form.external_invoice_ref
+                    else []
+                )
                 # The numbers of the forms' invoices found above; a draft has none yet (False).
                 invoice_numbers += [
-                    move.name for move in invoices_by_form.get(form, invoices.browse())
+                    move.name
+                    for move in invoices_by_form.get(form, invoices.browse())
                     if move.state != "cancel" and move.name and move.name != "/"
                 ]
                 for key in ("duration", "amount_untaxed", "amount_tax", "amount_total"):
                     totals[key] += form[key]
-                self._support_write_row(sheet, row, [
-                    form.name, form.request_id.name, self._support_local(form.date_start),
-                    self._support_local(form.date_end), form.partner_id.name, form.partner_id.vat or "",
-                    form.technician_id.name or "", form.firm_id.name or "", form.duration, form.amount_untaxed,
-                    form.amount_tax, form.amount_total, states.get(form.state, ""),
-                    hows.get(form.signed_how, ""), self._support_local(form.signed_on), form.signed_by or "",
-                    ", ".join(invoice_numbers), statuses.get(form.invoice_status, ""),
-                ], columns, styles)
+                self._support_write_row(
+                    sheet,
+                    row,
+                    [
+                        form.name,
+                        form.request_id.name,
+                        self._support_local(form.date_start),
+                        self._support_local(form.date_end),
+                        form.partner_id.name,
+                        form.partner_id.vat or "",
+                        form.technician_id.name or "",
+                        form.firm_id.name or "",
+                        form.duration,
+                        form.amount_untaxed,
+                        form.amount_tax,
+                        form.amount_total,
+                        states.get(form.state, ""),
+                        hows.get(form.signed_how, ""),
+                        self._support_local(form.signed_on),
+                        form.signed_by or "",
+                        ", ".join(invoice_numbers),
+                        statuses.get(form.invoice_status, ""),
+                    ],
+                    columns,
+                    styles,
+                )
         sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
         total_row = row + 1
         sheet.write_string(total_row, 0, self.env._("Total"), styles["total_label"])
         for col, key in ((8, "duration"), (9, "amount_untaxed"), (10, "amount_tax"), (11, "amount_total")):
             letter = xlsxwriter.utility.xl_col_to_name(col)
             sheet.write_formula(
-                total_row, col, f"=SUBTOTAL(109,{letter}2:{letter}{max(row, 1) + 1})",
-                styles["total"], round(totals[key], 2),
+                total_row,
+                col,
+                f"=SUBTOTAL(109,{letter}2:{letter}{max(row, 1) + 1})",
+                styles["total"],
+                round(totals[key], 2),
             )
 
     # ------------------------------------------------------------------
@@ -314,30 +371,54 @@ class SupportXlsxExport(models.TransientModel):
         acc_states = self._support_selection_labels(acc, "state")
         domain = self._support_domain(options, "create_date", "state", "request_state")
         field_names = [
-            "name", "create_date", "partner_id", "fault_id", "channel", "state", "technician_id", "firm_id",
-            "meeting_start", "amount_accepted", "acceptance_ids",
+            "name",
+            "create_date",
+            "partner_id",
+            "fault_id",
+            "channel",
+            "state",
+            "technician_id",
+            "firm_id",
+            "meeting_start",
+            "amount_accepted",
+            "acceptance_ids",
         ]
         row = 0
         for requests in self._support_batches(model, domain, field_names):
             acceptances = requests.acceptance_ids
             acceptances.fetch(["kind", "accepted_by_id", "user_id", "amount_total", "accepted_on", "channel", "state"])
-            (requests.partner_id | requests.technician_id | requests.firm_id | acceptances.accepted_by_id).fetch(["name"])
+            (requests.partner_id | requests.technician_id | requests.firm_id | acceptances.accepted_by_id).fetch(
+                ["name"]
+            )
             requests.fault_id.fetch(["display_name"])
             for request in requests:
                 head = [
-                    request.name, self._support_local(request.create_date), request.partner_id.name,
-                    request.fault_id.display_name or "", channels.get(request.channel, ""),
-                    states.get(request.state, ""), request.technician_id.name or "", request.firm_id.name or "",
-                    self._support_local(request.meeting_start), request.amount_accepted,
+                    request.name,
+                    self._support_local(request.create_date),
+                    request.partner_id.name,
+                    request.fault_id.display_name or "",
+                    channels.get(request.channel, ""),
+                    states.get(request.state, ""),
+                    request.technician_id.name or "",
+                    request.firm_id.name or "",
+                    self._support_local(request.meeting_start),
+                    request.amount_accepted,
                 ]
                 for acceptance in request.acceptance_ids.sorted("id") or [None]:
                     row += 1
-                    tail = [
-                        kinds.get(acceptance.kind, ""), acceptance.accepted_by_id.name or "",
-                        acceptance.user_id.sudo().name or "",  # who recorded it: a user's name
-                        acceptance.amount_total, self._support_local(acceptance.accepted_on),
-                        channels.get(acceptance.channel, ""), acc_states.get(acceptance.state, ""),
-                    ] if acceptance else [None] * 7
+                    tail = (
+                        [
+                            kinds.get(acceptance.kind, ""),
+                            acceptance.accepted_by_id.name or "",
+                            acceptance.user_id.sudo().name or "",  # who recorded it: a user's name
+                            acceptance.amount_total,
+                            self._support_local(acceptance.accepted_on),
+                            channels.get(acceptance.channel, ""),
+                            acc_states.get(acceptance.state, ""),
+                        ]
+                        if acceptance
+                        else [None] * 7
+                    )
                     self._support_write_row(sheet, row, head + tail, columns, styles)
         sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
 
@@ -354,7 +435,8 @@ class SupportXlsxExport(models.TransientModel):
         stats = defaultdict(lambda: defaultdict(float))  # technician id → figures
         firm_of = {}
         for requests in self._support_batches(
-            "support.request", domain,
+            "support.request",
+            domain,
             ["technician_id", "firm_id", "state", "create_date", "meeting_start", "support_escalated_on"],
         ):
             for request in requests:
@@ -371,7 +453,8 @@ class SupportXlsxExport(models.TransientModel):
         # The A1 Forms of the same requests, under the user's rules.
         for technician, duration, amount in self.env["support.a1.form"]._read_group(
             [("request_id", "in", request_ids), ("state", "in", ("filed", "signed"))],
-            ["technician_id"], ["duration:sum", "amount_total:sum"],
+            ["technician_id"],
+            ["duration:sum", "amount_total:sum"],
         ):
             stats[technician.id]["hours"] += duration
             stats[technician.id]["amount"] += amount
@@ -407,7 +490,9 @@ class SupportXlsxExport(models.TransientModel):
         def kpi_values(figures, partner):
             handled = figures["handled"]
             return [
-                int(handled), figures["hours"], figures["amount"],
+                int(handled),
+                figures["hours"],
+                figures["amount"],
                 figures["to_meeting_days"] / figures["meetings"] if figures["meetings"] else None,
                 figures["escalated"] / handled if handled else None,
                 figures["happy"] / figures["ratings"] if figures["ratings"] else None,
@@ -424,7 +509,9 @@ class SupportXlsxExport(models.TransientModel):
                 figures = stats[technician.id]
                 for key, value in figures.items():
                     firm_figures[key] += value
-                self._support_write_row(sheet, row, [technician.name] + kpi_values(figures, technician), columns, styles)
+                self._support_write_row(
+                    sheet, row, [technician.name] + kpi_values(figures, technician), columns, styles
+                )
             sheet.autofilter(0, 0, max(len(members), 1), len(columns) - 1)
             summary_row += 1
             self._support_write_row(

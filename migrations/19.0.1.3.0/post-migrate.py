@@ -38,12 +38,14 @@ def _migrate_sequences(env):
         env["ir.sequence"]._support_create_sequences(companies)  # the update's data did it already
         for sequence in Sequence.search([("code", "=", code), ("company_id", "in", companies.ids)]):
             if not sequence.date_range_ids.filtered(lambda r: r.date_from <= today <= r.date_to):
-                env["ir.sequence.date_range"].create({
-                    "sequence_id": sequence.id,
-                    "date_from": year_start,
-                    "date_to": year_end,
-                    "number_next_actual": next_number,
-                })
+                env["ir.sequence.date_range"].create(
+                    {
+                        "sequence_id": sequence.id,
+                        "date_from": year_start,
+                        "date_to": year_end,
+                        "number_next_actual": next_number,
+                    }
+                )
         shared.unlink()
     env["ir.sequence"]._support_create_sequences()
 
