@@ -103,7 +103,7 @@ PORTAL_FILE_TYPES = {
 
 NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
 ID_RE = re.compile(r"[0-9]{1,10}")
-MYDATA_MARK_RE = re.compile(r"[0-9]{%d}" % MYDATA_MARK_LENGTH)
+MYDATA_MARK_RE = re.compile(rf"[0-9]{{{MYDATA_MARK_LENGTH}}}")
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DATETIME_LOCAL_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
 NUMBER_MAX_CHARS = 32

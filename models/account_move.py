@@ -62,7 +62,8 @@ class AccountMove(models.Model):
 
     # One live fee invoice per ESTES contract (a cancelled one frees the contract).
     _support_contract_invoiced_once = models.UniqueIndex(
-        "(support_contract_id) WHERE support_contract_id IS NOT NULL AND state != 'cancel' AND move_type = 'out_invoice'",
+        "(support_contract_id) WHERE support_contract_id IS NOT NULL"
+        " AND state != 'cancel' AND move_type = 'out_invoice'",
         "This ESTES contract has its fee invoice already.",
     )
 

@@ -61,8 +61,9 @@ class SupportA1Form(models.Model):
         return super().create(vals_list)
 
     def _check_write(self, vals):
-        super()._check_write(vals)
+        result = super()._check_write(vals)
         if FILING_FIELDS & set(vals) and not (
             vals.get("state") == "filed" and all(form.state == "draft" for form in self)
         ):
             raise UserError(self.env._("Who filed an A1 Form and when are recorded when it is filed."))
+        return result

@@ -47,10 +47,9 @@ class SupportA1Form(models.Model):
         now = fields.Datetime.now()
         Request = self.env["support.request"]
         Form = self.sudo()  # a system cron over every company
-        for company in self.env["res.company"].sudo().search([]):  # sudo: every company, for the cron
+        # sudo: every company with a working calendar, for the cron
+        for company in self.env["res.company"].sudo().search([("resource_calendar_id", "!=", False)]):
             calendar = company.resource_calendar_id
-            if not calendar:
-                continue
             cutoff = Request._support_escalation_cutoff(calendar, now, SIGN_REMINDER_WORKING_DAYS)
             if cutoff:
                 Form._support_lock_filed(

@@ -381,7 +381,7 @@ class SupportContract(models.Model):
             .with_context(allowed_company_ids=contracts.company_id.ids + self.env.companies.ids)
             .create([contract._prepare_fee_invoice_vals() for contract in contracts])
         )
-        for contract, move in zip(to_invoice, moves):
+        for contract, move in zip(to_invoice, moves, strict=True):
             # sudo: accountants may invoice contracts they only read; the note is authored by them.
             contract.sudo().message_post(
                 body=self.env._("Fee invoice %s drafted for the accountant.", move._get_html_link()),

@@ -376,7 +376,7 @@ class SupportProductionOrder(models.Model):
                     "channel": "portal",
                     "ip_address": ip_address,
                     "accepted_on": fields.Datetime.now(),
-                    "description": ("%s – %s" % (self.name, self.title or ""))[:NAME_MAX_LENGTH],
+                    "description": f"{self.name} – {self.title or ''}"[:NAME_MAX_LENGTH],
                     "currency_id": self.currency_id.id,
                     "amount_untaxed": self.agreed_amount,
                     "amount_tax": totals["total_included"] - totals["total_excluded"],

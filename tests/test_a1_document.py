@@ -8,7 +8,6 @@ import re
 from freezegun import freeze_time
 from lxml import html as lxml_html
 
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 

@@ -8,6 +8,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.http import Request
 from odoo.tests import new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
 from .. import input_bounds
@@ -164,9 +165,9 @@ class TestAttachments(A1FormMixin, SupportHttpCommon):
             self.assertFalse(self._stored("intruder.png"))
             self.other_request._portal_ensure_token()
         messages = self.other_request.message_ids
-        with self.assertRaises(Exception):
+        with self.assertRaises(JsonRpcException):
             self._post(self.other_request, "<p>Γεια</p>")
-        with self.assertRaises(Exception):
+        with self.assertRaises(JsonRpcException):
             self._post(self.other_request, "<p>Γεια</p>", token="x" * 36)
         self.assertEqual(self.other_request.message_ids, messages, "nothing posted on another's request")
         self.assertFalse(self.other_request.message_ids.filtered(lambda m: m.author_id == self.customer_contact))
@@ -235,7 +236,7 @@ class TestAttachments(A1FormMixin, SupportHttpCommon):
             self.assertNotIn(PNG, response.content)
             self.assertNotIn(PNG, self.url_open(f"/web/image/{attachment.id}").content, login)  # a placeholder
             # nor through the conversation of the request
-            with self.assertRaises(Exception):
+            with self.assertRaises(JsonRpcException):
                 self._chatter_files(self.request)
         self.assertFalse(attachment.with_user(self.user_other_customer).has_access("read"))
         self.assertFalse(attachment.with_user(self.user_technician2).has_access("read"))
