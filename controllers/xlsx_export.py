@@ -6,7 +6,7 @@ from odoo import http
 from odoo.exceptions import AccessError
 from odoo.http import content_disposition, request
 
-from ..wizards.support_xlsx_export import REPORT_KINDS
+from ..models.support_xlsx_engine import REPORT_KINDS
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -15,10 +15,10 @@ class SupportXlsxExportController(http.Controller):
     """Excel workbooks built on the fly, read with the user's rights (record rules)."""
 
     def _support_xlsx_response(self, env, kind, options):
-        Export = env["support.xlsx.export"].with_context(lang=env.user.lang)
+        engine = env["support.xlsx.export.engine"].with_context(lang=env.user.lang)
         # A file on disk: the workbook never has to fit in memory.
         output = tempfile.TemporaryFile()
-        Export._support_write_xlsx(kind, options, output)
+        engine._support_write_xlsx(kind, options, output)
         size = output.tell()
         output.seek(0)
         return request.make_response(
@@ -26,7 +26,7 @@ class SupportXlsxExportController(http.Controller):
             headers=[
                 ("Content-Type", XLSX_MIMETYPE),
                 ("Content-Length", str(size)),
-                ("Content-Disposition", content_disposition(Export._support_filename(kind))),
+                ("Content-Disposition", content_disposition(engine._support_filename(kind))),
             ],
         )
 

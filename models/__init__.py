@@ -41,3 +41,4 @@ from . import support_request_rating
 from . import support_request_extra
 from . import support_request_letters
 from . import support_request_reporting
+from . import support_xlsx_engine

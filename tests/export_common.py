@@ -39,7 +39,7 @@ class XlsxExportMixin(RatingMixin):
 
     def _export(self, user, kind, options=None):
         output = io.BytesIO()
-        self.env["support.xlsx.export"].with_user(user)._support_write_xlsx(kind, options or {}, output)
+        self.env["support.xlsx.export.engine"].with_user(user)._support_write_xlsx(kind, options or {}, output)
         return self._open(output.getvalue())
 
     @staticmethod
