@@ -56,11 +56,9 @@ class SupportA1FilesPortal(SupportA1Portal):
                 files.append((name, data, mimetype))
         return files, errors
 
-    def _a1_files_page(self, a1_id, errors):
+    def _a1_files_page(self, a1_sudo, errors):
         """The A1 Form page again, with what was wrong above the upload form."""
-        response = self.portal_my_a1_form(a1_id)
-        response.qcontext["a1_file_errors"] = errors
-        return response
+        return self._a1_render_page(a1_sudo, a1_file_errors=errors)
 
     @http.route(["/my/a1/<int:a1_id>/files"], type="http", auth="user", methods=["POST"], website=True)
     def portal_a1_files_upload(self, a1_id, **post):
@@ -73,19 +71,19 @@ class SupportA1FilesPortal(SupportA1Portal):
             if a1_sudo.technician_id != request.env.user.partner_id:
                 raise request.not_found()
             return self._a1_files_page(
-                a1_id, [request.env._("Photos and files can be attached only until the customer signs the A1 Form.")]
+                a1_sudo, [request.env._("Photos and files can be attached only until the customer signs the A1 Form.")]
             )
         files, errors = self._a1_files_parse(a1_sudo, request.httprequest.files.getlist("files"))
         if errors:
-            return self._a1_files_page(a1_id, errors)
+            return self._a1_files_page(a1_sudo, errors)
         try:
             a1_sudo.lock_for_update()  # the customer may be signing it right now
         except LockError:
-            return self._a1_files_page(a1_id, [request.env._("The A1 Form is being signed: try again in a moment.")])
+            return self._a1_files_page(a1_sudo, [request.env._("The A1 Form is being signed: try again in a moment.")])
         a1_sudo.invalidate_recordset(["state", "file_ids"])
         if not self._a1_files_can_attach(a1_sudo):
             return self._a1_files_page(
-                a1_id, [request.env._("Photos and files can be attached only until the customer signs the A1 Form.")]
+                a1_sudo, [request.env._("Photos and files can be attached only until the customer signs the A1 Form.")]
             )
         try:
             with request.env.cr.savepoint():
@@ -110,7 +108,7 @@ class SupportA1FilesPortal(SupportA1Portal):
                 )
                 a1_sudo.file_ids = [Command.link(attachment.id) for attachment in attachments]
         except UserError as exc:
-            return self._a1_files_page(a1_id, [str(exc)])
+            return self._a1_files_page(a1_sudo, [str(exc)])
         a1_sudo.message_post(
             body=request.env._(
                 "%(name)s attached in the Technical Diary: %(files)s",

@@ -1,307 +1,30 @@
 # `_` is bound to `env._` at the start of each function that translates (the checker sees only the name):
 # pylint: disable=prefer-env-translation
 
-from datetime import timedelta
-
-import pytz
-
 from odoo import fields, http
-from odoo.exceptions import AccessError, LockError, MissingError, UserError, ValidationError
-from odoo.fields import Command
+from odoo.exceptions import AccessError, LockError, MissingError, UserError
 from odoo.http import request
-from odoo.tools import plaintext2html
-
-from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..input_bounds import (
-    LONG_TEXT_MAX_LENGTH,
+    INVOICE_REF_MAX_LENGTH,
     MAX_AMOUNT,
-    MAX_LINE_HOURS,
-    MAX_LIST_ITEMS,
-    MAX_MEETING_HOURS,
-    MEETING_FUTURE_HOURS,
-    MEETING_WINDOW_DAYS,
     NAME_MAX_LENGTH,
-    RECOMMENDATION_MAX_LENGTH,
     InputError,
-    parse_choice,
-    parse_datetime_local,
+    parse_date,
     parse_float,
-    parse_id,
     parse_id_list,
     parse_image,
+    parse_mydata_mark,
     parse_text,
 )
 from .portal import SupportCustomerPortal
 
 A1_REPORT = "certified_support.action_report_support_a1_form"
-RECOMMENDATION_KINDS = ("software", "hosting", "hardware", "other")
-MAX_ROWS = MAX_LIST_ITEMS
 
 
 class SupportA1Portal(SupportCustomerPortal):
-    """The Technical Diary (technicians file A1 Forms) and the customer's acceptance."""
-
-    # ------------------------------------------------------------------
-    # Technical Diary: filing the A1 Form
-    # ------------------------------------------------------------------
-
-    def _a1_user_tz(self):
-        return pytz.timezone(request.env.user.tz or "Europe/Athens")
-
-    def _a1_accepted_lines(self, request_sudo):
-        """The accepted action lines of the request, one per product (the first one)."""
-        lines = {}
-        for line in request_sudo.acceptance_ids.filtered(lambda a: a.state == "valid").line_ids:
-            lines.setdefault(line.product_id, line)
-        return lines
-
-    def _a1_default_values(self, request_sudo):
-        tz = self._a1_user_tz()
-        start = request_sudo.meeting_start
-
-        def to_local(dt):
-            return dt and pytz.utc.localize(dt).astimezone(tz).strftime("%Y-%m-%dT%H:%M") or ""
-
-        return {
-            "date_start": to_local(start),
-            "date_end": to_local(request_sudo.event_id.stop),
-            "lines": [
-                {"product_id": line.product_id.id, "quantity": line.quantity}
-                for line in request_sudo.acceptance_ids.filtered(lambda a: a.state == "valid").line_ids
-            ],
-            "recommendations": [],
-            "note": "",
-        }
-
-    def _a1_form_id(self, value):
-        """A posted product id as a number (0 when it is not one), to show the row again."""
-        try:
-            return parse_id(request.env, value, "", required=False) or 0
-        except InputError:
-            return 0
-
-    def _a1_parse_form(self, post):
-        """What the technician typed, kept as typed (strings) to show it again on errors."""
-        lines = []
-        for index in range(MAX_ROWS):
-            product_id = post.get(f"line_{index}_product_id")
-            if product_id is None:
-                continue
-            if post.get(f"line_{index}_remove"):
-                continue
-            lines.append(
-                {"product_id": self._a1_form_id(product_id), "quantity": post.get(f"line_{index}_quantity", "")}
-            )
-        new_product = self._a1_form_id(post.get("new_product_id"))
-        if post.get("add_line") and new_product:
-            lines.append({"product_id": new_product, "quantity": post.get("new_quantity") or "1"})
-        recommendations = []
-        for index in range(MAX_ROWS):
-            name = post.get(f"rec_{index}_name") or ""
-            if name.strip():
-                recommendations.append(
-                    {
-                        "name": name,
-                        "kind": post.get(f"rec_{index}_kind") or "other",
-                        "estimated_cost": post.get(f"rec_{index}_cost") or "",
-                    }
-                )
-        return {
-            "date_start": post.get("date_start") or "",
-            "date_end": post.get("date_end") or "",
-            "lines": lines,
-            "recommendations": recommendations,
-            "note": post.get("note") or "",
-            "extra_recommendation_rows": 1 + (1 if post.get("add_recommendation") else 0),
-        }
-
-    def _a1_meeting_window(self, request_sudo):
-        """When the meeting of an A1 Form filed now may have been held (naive UTC): around the
-        scheduled meeting, and not later than tomorrow."""
-        now = fields.Datetime.now()
-        scheduled = request_sudo.meeting_start or now
-        return scheduled - timedelta(days=MEETING_WINDOW_DAYS), now + timedelta(hours=MEETING_FUTURE_HOURS)
-
-    def _a1_validate(self, request_sudo, form):
-        """Errors, and the values to create the A1 Form with when there are none."""
-        env = request.env
-        _ = env._
-        errors = []
-
-        def parse(parser, *args, **kwargs):
-            try:
-                return parser(env, *args, **kwargs)
-            except InputError as exc:
-                errors.append(exc.message)
-                return None
-
-        tz = self._a1_user_tz()
-        earliest, latest = self._a1_meeting_window(request_sudo)
-        date_start = parse(
-            parse_datetime_local,
-            form["date_start"],
-            _("Start"),
-            tz=tz,
-            minimum=earliest,
-            maximum=latest,
-            field="date_start",
-        )
-        date_end = parse(
-            parse_datetime_local, form["date_end"], _("End"), tz=tz, minimum=earliest, maximum=latest, field="date_end"
-        )
-        if date_start and date_end:
-            if date_end <= date_start:
-                errors.append(_("The meeting must end after it starts."))
-            elif (date_end - date_start).total_seconds() > MAX_MEETING_HOURS * 3600:
-                errors.append(
-                    _(
-                        "A meeting lasts %(hours)s hours at most: check when it started and ended.",
-                        hours=MAX_MEETING_HOURS,
-                    )
-                )
-        accepted = self._a1_accepted_lines(request_sudo)
-        accepted_by_id = {product.id: line for product, line in accepted.items()}
-        line_commands = []
-        for index, line in enumerate(form["lines"]):
-            accepted_line = accepted_by_id.get(line["product_id"])
-            if not accepted_line:
-                errors.append(_("Only the actions the customer accepted can be added."))
-                continue
-            quantity = parse(
-                parse_float,
-                line["quantity"],
-                _("Hours of %s", accepted_line.name),
-                minimum=0,
-                maximum=MAX_LINE_HOURS,
-                min_exclusive=True,
-                field=f"line_{index}_quantity",
-            )
-            if quantity is None:
-                continue
-            # Name, price and VAT are the ones the customer accepted, never the form's.
-            line_commands.append(
-                Command.create(
-                    {
-                        "sequence": index,
-                        "product_id": accepted_line.product_id.id,
-                        "name": accepted_line.name,
-                        "quantity": quantity,
-                        "price_unit": accepted_line.price_unit,
-                        "tax_ids": [Command.set(accepted_line.tax_ids.ids)],
-                    }
-                )
-            )
-        if not form["lines"]:
-            errors.append(_("An A1 Form needs at least one service given."))
-        recommendation_commands = []
-        for index, rec in enumerate(form["recommendations"]):
-            name = parse(
-                parse_text,
-                rec["name"],
-                _("Recommendation"),
-                max_length=RECOMMENDATION_MAX_LENGTH,
-                multiline=True,
-                required=True,
-                field=f"rec_{index}_name",
-            )
-            kind = parse(
-                parse_choice, rec["kind"], _("Recommendation kind"), RECOMMENDATION_KINDS, field=f"rec_{index}_kind"
-            )
-            cost = parse(
-                parse_float,
-                rec["estimated_cost"],
-                _("Estimated cost"),
-                minimum=0,
-                maximum=MAX_AMOUNT,
-                required=False,
-                field=f"rec_{index}_cost",
-            )
-            if name is None or kind is None:
-                continue
-            recommendation_commands.append(
-                Command.create(
-                    {
-                        "sequence": index,
-                        "name": name,
-                        "kind": kind,
-                        "estimated_cost": cost or 0.0,
-                    }
-                )
-            )
-        note = parse(
-            parse_text, form["note"], _("Notes"), max_length=LONG_TEXT_MAX_LENGTH, multiline=True, field="note"
-        )
-        values = {
-            "request_id": request_sudo.id,
-            "date_start": date_start,
-            "date_end": date_end,
-            "line_ids": line_commands,
-            "recommendation_ids": recommendation_commands,
-            "note": plaintext2html(note) if note else False,
-        }
-        return errors, values
-
-    def _a1_render_diary(self, request_sudo, form, errors=None):
-        values = self._prepare_portal_layout_values()
-        values.update(
-            {
-                "page_name": "support_partner",
-                "support_request": request_sudo,
-                "a1_values": form,
-                "a1_accepted_lines": self._a1_accepted_lines(request_sudo),
-                "a1_kinds": dict(
-                    request.env["support.a1.recommendation"]._fields["kind"]._description_selection(request.env)
-                ),
-                "errors": errors or [],
-            }
-        )
-        return request.render("certified_support.portal_a1_diary", values)
-
-    def _a1_check_can_file(self, request_sudo):
-        if request_sudo.technician_id != request.env.user.partner_id:
-            return request.env._("Only the technician of the meeting can file its A1 Form.")
-        if request_sudo.state not in ("scheduled", "in_progress"):
-            return request.env._("An A1 Form can be filed only for a scheduled or started meeting.")
-        return None
-
-    @http.route(
-        ["/my/partner/requests/<int:request_id>/a1"], type="http", auth="user", website=True, methods=["GET", "POST"]
-    )
-    def portal_a1_diary(self, request_id, **post):
-        request_sudo = self._get_assigned_request(request_id)
-        error = self._a1_check_can_file(request_sudo)
-        if error:
-            return request.redirect(f"/my/partner/requests/{request_sudo.id}")
-        if request.httprequest.method == "GET":
-            return self._a1_render_diary(request_sudo, self._a1_default_values(request_sudo))
-        form = self._a1_parse_form(post)
-        if post.get("add_line") or post.get("add_recommendation"):
-            return self._a1_render_diary(request_sudo, form)
-        errors, values = self._a1_validate(request_sudo, form)
-        if errors:
-            return self._a1_render_diary(request_sudo, form, errors)
-        try:
-            request_sudo.lock_for_update()  # against a double submit
-        except LockError:
-            return self._a1_render_diary(request_sudo, form, [request.env._("This A1 Form is being filed already.")])
-        request_sudo.invalidate_recordset(["state"])
-        error = self._a1_check_can_file(request_sudo)
-        if error:
-            return self._a1_render_diary(request_sudo, form, [error])
-        # Portal users cannot create records: the user was checked above to be the
-        # technician of this scheduled meeting, and every line is one the customer accepted.
-        try:
-            with request.env.cr.savepoint():
-                a1_sudo = request.env["support.a1.form"].sudo().create(values)  # checked above: the assigned technician
-                a1_sudo.action_file()
-        except (UserError, ValidationError) as exc:
-            return self._a1_render_diary(request_sudo, form, [str(exc)])
-        a1_sudo.message_post(
-            body=request.env._("Filed by %s in the Technical Diary.", request.env.user.name),
-            subtype_xmlid="mail.mt_note",
-        )
-        return request.redirect(a1_sudo.get_portal_url())
+    """The A1 Forms' pages: the lists, the form's page, the customer's acceptance and
+    signature, and the partner firm's own invoice of a signed form."""
 
     # ------------------------------------------------------------------
     # Lists and the A1 Form page
@@ -320,21 +43,17 @@ class SupportA1Portal(SupportCustomerPortal):
     def portal_my_a1_forms(self, page=1, **kw):
         # The record rules give customers their company's, technicians their own and
         # firm managers their firm's A1 Forms.
-        A1 = request.env["support.a1.form"]
         domain = [("state", "in", ("filed", "signed", "corrected"))]
         is_technician = request.env.user.has_group("certified_support.group_support_technician")
         if is_technician:
             domain = [("state", "!=", "cancelled")]
-        pager = portal_pager(url="/my/a1", total=A1.search_count(domain), page=page, step=self._items_per_page)
-        forms = A1.search(domain, limit=self._items_per_page, offset=pager["offset"])
-        request.session["my_a1_forms_history"] = forms.ids[:100]
-        values = self._prepare_portal_layout_values()
+        forms, values = self._support_prepare_list_values(
+            "support.a1.form", "/my/a1", domain, page, "my_a1_forms_history"
+        )
         values.update(
             {
                 "a1_forms": forms.sudo(),  # to show the technicians' and firms' names
                 "page_name": "support_a1",
-                "pager": pager,
-                "default_url": "/my/a1",
                 "is_technician": is_technician,
             }
         )
@@ -344,6 +63,28 @@ class SupportA1Portal(SupportCustomerPortal):
         """The customer signs, never the technician's firm."""
         partner = request.env.user.partner_id
         return a1_sudo.state == "filed" and partner.commercial_partner_id != a1_sudo.firm_id
+
+    def _a1_render_page(self, a1_sudo, access_token=None, message=None, **sections):
+        """The A1 Form's page; ``sections``: what a section of it shows again after a
+        refused post (the files' or the firm's invoice errors and typed values)."""
+        values = self._get_page_view_values(
+            a1_sudo,
+            access_token,
+            {
+                "a1": a1_sudo,
+                "page_name": "support_a1",
+                "message": message,
+                "can_sign": self._a1_can_sign(a1_sudo),
+                "report_type": "html",
+                "can_record_invoice": self._a1_can_record_invoice(a1_sudo),
+                "invoice_errors": [],
+                "invoice_values": {},
+                **sections,
+            },
+            "my_a1_forms_history",
+            False,
+        )
+        return request.render("certified_support.portal_my_a1_form", values)
 
     @http.route(["/my/a1/<int:a1_id>"], type="http", auth="public", website=True)
     def portal_my_a1_form(self, a1_id, access_token=None, report_type=None, download=False, message=None, **kw):
@@ -358,20 +99,7 @@ class SupportA1Portal(SupportCustomerPortal):
             return request.make_response(report, headers=list(headers.items()))
         if report_type in ("html", "pdf", "text"):
             return self._show_report(model=a1_sudo, report_type=report_type, report_ref=A1_REPORT, download=download)
-        values = self._get_page_view_values(
-            a1_sudo,
-            access_token,
-            {
-                "a1": a1_sudo,
-                "page_name": "support_a1",
-                "message": message,
-                "can_sign": self._a1_can_sign(a1_sudo),
-                "report_type": "html",
-            },
-            "my_a1_forms_history",
-            False,
-        )
-        return request.render("certified_support.portal_my_a1_form", values)
+        return self._a1_render_page(a1_sudo, access_token, message=message)
 
     def _a1_json_access(self, a1_id, access_token):
         """(a1_sudo, None) when the user or the token may read the A1 Form, else (None, the
@@ -445,3 +173,82 @@ class SupportA1Portal(SupportCustomerPortal):
             "force_refresh": True,
             "redirect_url": a1_sudo.get_portal_url(query_string="&message=sign_ok"),
         }
+
+    # ------------------------------------------------------------------
+    # The firm's own invoice of a signed A1 Form (a firm that invoices elsewhere)
+    # ------------------------------------------------------------------
+
+    def _a1_can_record_invoice(self, a1_sudo):
+        user = request.env.user
+        return (
+            self._support_is_firm_manager()
+            and a1_sudo.firm_id == user.commercial_partner_id
+            and a1_sudo.invoice_status == "to_invoice"
+            and not a1_sudo.firm_company_id
+        )
+
+    @http.route(["/my/a1/<int:a1_id>/external-invoice"], type="http", auth="user", website=True, methods=["POST"])
+    def portal_a1_external_invoice(self, a1_id, **post):
+        try:
+            a1_sudo = self._document_check_access("support.a1.form", a1_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        env = request.env
+        _ = env._
+        values = {  # as typed, to show them again
+            "ref": post.get("external_invoice_ref") or "",
+            "date": post.get("external_invoice_date") or "",
+            "amount": post.get("external_invoice_amount") or "",
+            "mark": post.get("external_invoice_mark") or "",
+        }
+        errors = []
+        if not self._a1_can_record_invoice(a1_sudo):
+            errors.append(_("You cannot record an invoice for this A1 Form."))
+        ref = date = amount = mark = None
+        try:
+            ref = parse_text(
+                env,
+                values["ref"],
+                _("Invoice number"),
+                max_length=INVOICE_REF_MAX_LENGTH,
+                required=True,
+                field="external_invoice_ref",
+            )
+        except InputError as exc:
+            errors.append(exc.message)
+        try:
+            date = parse_date(
+                env,
+                values["date"],
+                _("Invoice date"),
+                required=True,
+                maximum=fields.Date.context_today(env.user),
+                field="external_invoice_date",
+            )
+        except InputError as exc:
+            errors.append(exc.message)
+        try:
+            amount = parse_float(
+                env,
+                values["amount"],
+                _("Invoice amount"),
+                minimum=0,
+                maximum=MAX_AMOUNT,
+                field="external_invoice_amount",
+            )
+        except InputError as exc:
+            errors.append(exc.message)
+        try:
+            mark = parse_mydata_mark(env, values["mark"], _("myDATA MARK"), field="external_invoice_mark")
+        except InputError as exc:
+            errors.append(exc.message)
+        if not errors:
+            try:
+                # Checked above: the user manages the firm of this signed A1 Form, which
+                # invoices in its own system; only the four invoice fields are written.
+                a1_sudo._record_external_invoice(ref, date, amount, mark)
+            except UserError as exc:
+                errors.append(str(exc))
+        if not errors:
+            return request.redirect(f"/my/a1/{a1_sudo.id}?message=invoice_ok")
+        return self._a1_render_page(a1_sudo, invoice_errors=errors, invoice_values=values)

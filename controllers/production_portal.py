@@ -5,12 +5,8 @@ from odoo import fields, http
 from odoo.exceptions import AccessError, LockError, MissingError, UserError
 from odoo.http import request
 
-from odoo.addons.portal.controllers.portal import pager as portal_pager
-
 from ..input_bounds import (
-    INVOICE_REF_MAX_LENGTH,
     LONG_TEXT_MAX_LENGTH,
-    MAX_AMOUNT,
     MAX_UPLOAD_SIZE,
     MAX_UPLOADS,
     NAME_MAX_LENGTH,
@@ -18,19 +14,17 @@ from ..input_bounds import (
     check_file,
     parse_choice,
     parse_date,
-    parse_float,
-    parse_mydata_mark,
     parse_text,
 )
-from .a1_portal import SupportA1Portal
+from .portal import SupportCustomerPortal
 
 EDITABLE_STATES = ("draft", "clarification")
 PRIORITIES = ("0", "1", "2")
 
 
-class SupportProductionPortal(SupportA1Portal):
-    """Customers complete and submit their production orders (ΠΠΥ); firm managers see the
-    accepted hardware recommendations and record the firm's own invoices of A1 Forms."""
+class SupportProductionPortal(SupportCustomerPortal):
+    """Customers complete and submit their production orders (ΠΠΥ) and accept their agreed
+    amount; firm managers follow their firm's ones."""
 
     # ------------------------------------------------------------------
     # Production orders
@@ -50,22 +44,14 @@ class SupportProductionPortal(SupportA1Portal):
     )
     def portal_my_production_orders(self, page=1, **kw):
         # The record rules give customers their company's orders and firm managers their firm's.
-        Order = request.env["support.production.order"]
-        domain = [("state", "!=", "cancelled")]
-        pager = portal_pager(
-            url="/my/production-orders", total=Order.search_count(domain), page=page, step=self._items_per_page
+        orders, values = self._support_prepare_list_values(
+            "support.production.order",
+            "/my/production-orders",
+            [("state", "!=", "cancelled")],
+            page,
+            "my_production_orders_history",
         )
-        orders = Order.search(domain, limit=self._items_per_page, offset=pager["offset"])
-        request.session["my_production_orders_history"] = orders.ids[:100]
-        values = self._prepare_portal_layout_values()
-        values.update(
-            {
-                "orders": orders,
-                "page_name": "support_production",
-                "pager": pager,
-                "default_url": "/my/production-orders",
-            }
-        )
+        values.update({"orders": orders, "page_name": "support_production"})
         return request.render("certified_support.portal_my_production_orders", values)
 
     def _production_can_edit(self, order_sudo, access_token=None):
@@ -265,121 +251,3 @@ class SupportProductionPortal(SupportA1Portal):
             or False,
         }
         return form, errors, vals
-
-    # ------------------------------------------------------------------
-    # Partner section: hardware notices and the firm's own invoices
-    # ------------------------------------------------------------------
-
-    def _is_firm_manager(self):
-        return request.env.user.has_group("certified_support.group_support_firm_manager")
-
-    @http.route()
-    def portal_my_partner_section(self, **kw):
-        response = super().portal_my_partner_section(**kw)
-        if self._is_firm_manager() and getattr(response, "qcontext", None) is not None:
-            firm = request.env.user.commercial_partner_id
-            # The record rules give a firm manager the recommendations of the firm's A1 Forms.
-            response.qcontext["hardware_recommendations"] = (
-                request.env["support.a1.recommendation"]
-                .search(
-                    [
-                        ("a1_form_id.firm_id", "=", firm.id),
-                        ("a1_form_id.state", "=", "signed"),
-                        ("kind", "=", "hardware"),
-                        ("accepted", "=", "yes"),
-                    ],
-                    order="id desc",
-                    limit=self._items_per_page,
-                )
-                .sudo()
-            )  # to show the customers' names
-        return response
-
-    def _a1_can_record_invoice(self, a1_sudo):
-        user = request.env.user
-        return (
-            self._is_firm_manager()
-            and a1_sudo.firm_id == user.commercial_partner_id
-            and a1_sudo.invoice_status == "to_invoice"
-            and not a1_sudo.firm_company_id
-        )
-
-    @http.route(["/my/a1/<int:a1_id>"], type="http", auth="public", website=True)
-    def portal_my_a1_form(self, a1_id, access_token=None, report_type=None, download=False, message=None, **kw):
-        response = super().portal_my_a1_form(
-            a1_id, access_token=access_token, report_type=report_type, download=download, message=message, **kw
-        )
-        qcontext = getattr(response, "qcontext", None)
-        if qcontext is not None and qcontext.get("a1"):
-            qcontext["can_record_invoice"] = self._a1_can_record_invoice(qcontext["a1"])
-            qcontext.setdefault("invoice_errors", [])
-            qcontext.setdefault("invoice_values", {})
-        return response
-
-    @http.route(["/my/a1/<int:a1_id>/external-invoice"], type="http", auth="user", website=True, methods=["POST"])
-    def portal_a1_external_invoice(self, a1_id, **post):
-        try:
-            a1_sudo = self._document_check_access("support.a1.form", a1_id)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        env = request.env
-        _ = env._
-        values = {  # as typed, to show them again
-            "ref": post.get("external_invoice_ref") or "",
-            "date": post.get("external_invoice_date") or "",
-            "amount": post.get("external_invoice_amount") or "",
-            "mark": post.get("external_invoice_mark") or "",
-        }
-        errors = []
-        if not self._a1_can_record_invoice(a1_sudo):
-            errors.append(_("You cannot record an invoice for this A1 Form."))
-        ref = date = amount = mark = None
-        try:
-            ref = parse_text(
-                env,
-                values["ref"],
-                _("Invoice number"),
-                max_length=INVOICE_REF_MAX_LENGTH,
-                required=True,
-                field="external_invoice_ref",
-            )
-        except InputError as exc:
-            errors.append(exc.message)
-        try:
-            date = parse_date(
-                env,
-                values["date"],
-                _("Invoice date"),
-                required=True,
-                maximum=fields.Date.context_today(env.user),
-                field="external_invoice_date",
-            )
-        except InputError as exc:
-            errors.append(exc.message)
-        try:
-            amount = parse_float(
-                env,
-                values["amount"],
-                _("Invoice amount"),
-                minimum=0,
-                maximum=MAX_AMOUNT,
-                field="external_invoice_amount",
-            )
-        except InputError as exc:
-            errors.append(exc.message)
-        try:
-            mark = parse_mydata_mark(env, values["mark"], _("myDATA MARK"), field="external_invoice_mark")
-        except InputError as exc:
-            errors.append(exc.message)
-        if not errors:
-            try:
-                # Checked above: the user manages the firm of this signed A1 Form, which
-                # invoices in its own system; only the four invoice fields are written.
-                a1_sudo._record_external_invoice(ref, date, amount, mark)
-            except UserError as exc:
-                errors.append(str(exc))
-        if not errors:
-            return request.redirect(f"/my/a1/{a1_sudo.id}?message=invoice_ok")
-        response = self.portal_my_a1_form(a1_id)
-        response.qcontext.update({"invoice_errors": errors, "invoice_values": values})
-        return response

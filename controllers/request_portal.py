@@ -8,9 +8,6 @@ from odoo import fields, http
 from odoo.exceptions import AccessError, ConcurrencyError, MissingError, UserError
 from odoo.http import request
 
-from odoo.addons.portal.controllers.portal import CustomerPortal
-from odoo.addons.portal.controllers.portal import pager as portal_pager
-
 from ..input_bounds import (
     DESCRIPTION_MAX_LENGTH,
     REQUEST_MAX_DAYS_AHEAD,
@@ -23,12 +20,13 @@ from ..input_bounds import (
     parse_token,
 )
 from ..models.support_request import OPEN_STATES
+from .portal import SupportCustomerPortal
 
 SUBMISSION_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 SUBMISSION_CONSTRAINT = "support_request_submission_uniq"  # models.Constraint _submission_uniq
 
 
-class SupportRequestPortal(CustomerPortal):
+class SupportRequestPortal(SupportCustomerPortal):
     """The customer's side of RV requests: intake (step 1/4.1) and extra actions (step 6)."""
 
     # ------------------------------------------------------------------
@@ -83,41 +81,18 @@ class SupportRequestPortal(CustomerPortal):
     @http.route(["/my/support", "/my/support/page/<int:page>"], type="http", auth="user", website=True)
     def portal_my_support_requests(self, page=1, sortby=None, filterby=None, **kw):
         # Searched as the customer: the record rules and the domain keep other customers out.
-        Request = request.env["support.request"]
-        values = self._prepare_portal_layout_values()
-        searchbar_sortings = self._get_support_request_searchbar_sortings()
-        searchbar_filters = self._get_support_request_searchbar_filters()
-        if sortby not in searchbar_sortings:
-            sortby = "date"
-        if filterby not in searchbar_filters:
-            filterby = "all"
-        domain = self._prepare_support_requests_domain() + searchbar_filters[filterby]["domain"]
-        pager = portal_pager(
-            url="/my/support",
-            url_args={"sortby": sortby, "filterby": filterby},
-            total=Request.search_count(domain),
-            page=page,
-            step=self._items_per_page,
+        support_requests, values = self._support_prepare_list_values(
+            "support.request",
+            "/my/support",
+            self._prepare_support_requests_domain(),
+            page,
+            "my_support_requests_history",
+            sortings=self._get_support_request_searchbar_sortings(),
+            sortby=sortby,
+            filters=self._get_support_request_searchbar_filters(),
+            filterby=filterby,
         )
-        support_requests = Request.search(
-            domain,
-            order=searchbar_sortings[sortby]["order"],
-            limit=self._items_per_page,
-            offset=pager["offset"],
-        )
-        request.session["my_support_requests_history"] = support_requests.ids[:100]
-        values.update(
-            {
-                "support_requests": support_requests,
-                "page_name": "support_request",
-                "pager": pager,
-                "default_url": "/my/support",
-                "searchbar_sortings": searchbar_sortings,
-                "sortby": sortby,
-                "searchbar_filters": searchbar_filters,
-                "filterby": filterby,
-            }
-        )
+        values.update({"support_requests": support_requests, "page_name": "support_request"})
         return request.render("certified_support.portal_my_support_requests", values)
 
     def _support_request_can_answer(self, request_sudo):
@@ -133,7 +108,7 @@ class SupportRequestPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.redirect("/my")
         # What the customer accepted, as frozen in the acceptances (not today's catalogue).
-        acceptances = request_sudo.acceptance_ids.filtered(lambda a: a.state == "valid").sorted("id")
+        acceptances = self._support_valid_acceptances(request_sudo).sorted("id")
         values = self._get_page_view_values(
             request_sudo,
             access_token,
