@@ -204,44 +204,32 @@ class SupportA1Portal(SupportCustomerPortal):
         errors = []
         if not self._a1_can_record_invoice(a1_sudo):
             errors.append(_("You cannot record an invoice for this A1 Form."))
-        ref = date = amount = mark = None
-        try:
-            ref = parse_text(
-                env,
-                values["ref"],
-                _("Invoice number"),
-                max_length=INVOICE_REF_MAX_LENGTH,
-                required=True,
-                field="external_invoice_ref",
-            )
-        except InputError as exc:
-            errors.append(exc.message)
-        try:
-            date = parse_date(
-                env,
-                values["date"],
-                _("Invoice date"),
-                required=True,
-                maximum=fields.Date.context_today(env.user),
-                field="external_invoice_date",
-            )
-        except InputError as exc:
-            errors.append(exc.message)
-        try:
-            amount = parse_float(
-                env,
-                values["amount"],
-                _("Invoice amount"),
-                minimum=0,
-                maximum=MAX_AMOUNT,
-                field="external_invoice_amount",
-            )
-        except InputError as exc:
-            errors.append(exc.message)
-        try:
-            mark = parse_mydata_mark(env, values["mark"], _("myDATA MARK"), field="external_invoice_mark")
-        except InputError as exc:
-            errors.append(exc.message)
+        parse = self._support_collecting_parser(errors)
+        ref = parse(
+            parse_text,
+            values["ref"],
+            _("Invoice number"),
+            max_length=INVOICE_REF_MAX_LENGTH,
+            required=True,
+            field="external_invoice_ref",
+        )
+        date = parse(
+            parse_date,
+            values["date"],
+            _("Invoice date"),
+            required=True,
+            maximum=fields.Date.context_today(env.user),
+            field="external_invoice_date",
+        )
+        amount = parse(
+            parse_float,
+            values["amount"],
+            _("Invoice amount"),
+            minimum=0,
+            maximum=MAX_AMOUNT,
+            field="external_invoice_amount",
+        )
+        mark = parse(parse_mydata_mark, values["mark"], _("myDATA MARK"), field="external_invoice_mark")
         if not errors:
             try:
                 # Checked above: the user manages the firm of this signed A1 Form, which

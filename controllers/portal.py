@@ -5,6 +5,8 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..input_bounds import InputError
+
 
 class SupportCustomerPortal(CustomerPortal):
     """What the addon's portal pages share (a list page, who the user is, the valid
@@ -48,6 +50,21 @@ class SupportCustomerPortal(CustomerPortal):
         request.session[history] = records.ids[:100]
         values.update({"pager": pager, "default_url": url})
         return records, values
+
+    def _support_collecting_parser(self, errors):
+        """``parse(parser, value, label, **kwargs)``: the value parsed by one of
+        ``input_bounds``' parsers, or None with the parser's message added to ``errors``,
+        so that a form shows every refused field at once."""
+        env = request.env
+
+        def parse(parser, *args, **kwargs):
+            try:
+                return parser(env, *args, **kwargs)
+            except InputError as exc:
+                errors.append(exc.message)
+                return None
+
+        return parse
 
     def _support_valid_acceptances(self, request_sudo):
         """What the customer accepted for the request (and its extra actions), in force."""

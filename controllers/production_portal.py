@@ -226,12 +226,10 @@ class SupportProductionPortal(SupportCustomerPortal):
         form["priority"] = post.get("priority") if post.get("priority") in PRIORITIES else "0"
         errors = []
 
+        collect = self._support_collecting_parser(errors)
+
         def parse(parser, name, *args, **kwargs):
-            try:
-                return parser(env, form[name], *args, field=name, **kwargs)
-            except InputError as exc:
-                errors.append(exc.message)
-                return None
+            return collect(parser, form[name], *args, field=name, **kwargs)
 
         texts = {
             "current_behaviour": _("Current behaviour"),

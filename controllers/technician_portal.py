@@ -219,13 +219,7 @@ class SupportTechnicianPortal(SupportCustomerPortal):
         env = request.env
         _ = env._
         errors = []
-
-        def parse(parser, *args, **kwargs):
-            try:
-                return parser(env, *args, **kwargs)
-            except InputError as exc:
-                errors.append(exc.message)
-                return None
+        parse = self._support_collecting_parser(errors)
 
         tz = self._a1_user_tz()
         earliest, latest = self._a1_meeting_window(request_sudo)
