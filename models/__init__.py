@@ -28,6 +28,7 @@ from . import support_production_order_letters
 from . import account_move
 from . import account_tax
 from . import ir_attachment
+from . import mail_thread
 from . import support_a1_recommendation
 from . import support_contract
 from . import support_cooperation_contract

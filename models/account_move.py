@@ -60,10 +60,10 @@ class AccountMove(models.Model):
         "This production order is invoiced already.",
     )
 
-    # One live fee invoice per ESTES contract (a cancelled one frees the contract).
+    # One live fee invoice per ESTES contract (a cancelled or fully credited one frees the contract).
     _support_contract_invoiced_once = models.UniqueIndex(
-        "(support_contract_id) WHERE support_contract_id IS NOT NULL"
-        " AND state != 'cancel' AND move_type = 'out_invoice'",
+        "(support_contract_id) WHERE support_contract_id IS NOT NULL AND state != 'cancel'"
+        " AND payment_state IS DISTINCT FROM 'reversed' AND move_type = 'out_invoice'",
         "This ESTES contract has its fee invoice already.",
     )
 
@@ -82,8 +82,11 @@ class AccountMove(models.Model):
                 )
 
     def _support_live_fee_invoices(self):
-        """The customer invoices of ESTES fees that count: not cancelled."""
-        return self.filtered(lambda m: m.move_type == "out_invoice" and m.state != "cancel")
+        """The customer invoices of ESTES fees that count: neither cancelled nor fully credited
+        (a credit note that reverses the fee frees the contract to be invoiced again)."""
+        return self.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state != "cancel" and m.payment_state != "reversed"
+        )
 
     def write(self, vals):
         # Which A1 Form an invoice bills is set when it is created, for good (else the form

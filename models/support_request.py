@@ -175,16 +175,6 @@ class SupportRequest(models.Model):
         for request in self:
             request.access_url = f"/my/support/{request.id}"
 
-    @api.model
-    def _get_thread_with_access(self, thread_id, *, token=None, **kwargs):
-        """The portal chatter's access check (read, post, upload). Odoo compares a posted
-        token with the request's, which is empty until a link was shared: any token is then
-        simply wrong (no access), not an error of the server."""
-        # sudo: only whether the request has a token at all; the check itself is Odoo's
-        if token and not self.browse(thread_id).sudo().exists().access_token:
-            token = None
-        return super()._get_thread_with_access(thread_id, token=token, **kwargs)
-
     @api.constrains("desired_date_from", "desired_date_to")
     def _check_desired_dates(self):
         check_date_window(self, "desired_date_from", "desired_date_to")

@@ -172,6 +172,25 @@ class TestAttachments(A1FormMixin, SupportHttpCommon):
         self.assertEqual(self.other_request.message_ids, messages, "nothing posted on another's request")
         self.assertFalse(self.other_request.message_ids.filtered(lambda m: m.author_id == self.customer_contact))
 
+    def test_wrong_token_on_records_never_shared_is_no_access(self):
+        """A token given for a record whose link was never shared is a wrong token (no
+        access), for each of the addon's documents with a portal conversation."""
+        draft_form = self._create_a1(request=self.request2, file=False)
+        contract = self._create_contract(partner=self.other_customer)
+        for record in (draft_form, contract):
+            with self.subTest(model=record._name):
+                self.assertFalse(record.access_token, "never shared")
+                messages = record.message_ids
+                for login in (None, "cs_customer"):
+                    self.authenticate(login, login)
+                    self.assertEqual(self._upload(record, "anon.png", PNG, token="x" * 36).status_code, 404)
+                    with self.assertRaisesRegex(JsonRpcException, "NotFound"):
+                        self._post(record, "<p>Γεια</p>", token="x" * 36)
+                    with self.assertRaisesRegex(JsonRpcException, "NotFound"):
+                        self._chatter_files(record, token="x" * 36)
+                self.assertEqual(record.message_ids, messages, "nothing posted")
+                self.assertFalse(self._stored("anon.png"))
+
     def test_token_holder_attaches_with_the_right_token_only(self):
         token = self.request._portal_ensure_token()
         self.authenticate(None, None)

@@ -285,6 +285,33 @@ class TestEstesFee(MyDataMixin, SupportCommon):
         self.assertEqual(contract.fee_state, "paid")
         self.assertEqual(contract.with_user(self.user_support).fee_state, "paid", "the account manager sees it")
 
+    @freeze_time("2027-01-10")
+    def test_credited_fee_can_be_invoiced_again(self):
+        """A credit note that reverses the whole fee (a wrong price, say) leaves the contract
+        without a fee invoice: it is not unpaid, and the accountant invoices it again."""
+        contract = self._contract()
+        contract.action_activate()
+        invoice = contract.sudo().invoice_ids
+        self._post(invoice)
+        self.assertEqual(contract.fee_state, "unpaid")
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_user(self.user_accountant)
+            .with_context(active_model="account.move", active_ids=invoice.ids, allowed_company_ids=self.vendor.ids)
+            .create({"reason": "Λάθος τιμή", "journal_id": invoice.journal_id.id})
+        )
+        reversal.refund_moves()
+        credit_note = reversal.new_move_ids
+        credit_note.with_user(self.user_accountant).with_context(allowed_company_ids=self.vendor.ids).action_post()
+        self.assertEqual(invoice.payment_state, "reversed")
+        self.assertEqual(contract.fee_state, "no", "the credited fee is no longer owed")
+        self.assertFalse(contract._cron_fee_unpaid() and self._unpaid_activities(contract))
+        contract.with_user(self.user_accountant).with_company(self.vendor).action_create_fee_invoice()
+        new_invoice = contract.sudo().invoice_ids.filtered(lambda m: m.move_type == "out_invoice") - invoice
+        self.assertEqual(len(new_invoice), 1)
+        self.assertEqual(new_invoice.state, "draft")
+        self.assertEqual(contract.fee_state, "draft")
+
     # ------------------------------------------------------------------
     # Unpaid after the due date
     # ------------------------------------------------------------------

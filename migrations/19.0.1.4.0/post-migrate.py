@@ -22,7 +22,7 @@ def migrate(cr, version):
     """)
     cr.execute("""
         UPDATE support_a1_form
-           SET filed_on = write_date
+           SET filed_on = date_trunc('second', write_date)
          WHERE filed_on IS NULL
            AND state = 'filed'
     """)
