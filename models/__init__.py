@@ -3,13 +3,11 @@ from . import event_event
 from . import event_registration
 from . import mail_activity
 from . import rating_rating
-from . import rating_rating_reporting
 from . import resource_calendar_leaves
 from . import ir_sequence
 from . import res_company
 from . import res_config_settings
 from . import res_partner
-from . import res_partner_certification
 from . import support_input_guard
 from . import support_letters
 from . import support_priced_line
@@ -17,14 +15,8 @@ from . import support_acceptance
 from . import support_acceptance_line
 from . import support_a1_form
 from . import support_a1_form_part
-from . import support_a1_form_rating
 from . import support_a1_form_line
-from . import support_a1_form_orders
-from . import support_a1_form_document
-from . import support_a1_form_letters
-from . import support_a1_form_files
 from . import support_production_order
-from . import support_production_order_letters
 from . import account_move
 from . import account_tax
 from . import ir_attachment
@@ -37,8 +29,4 @@ from . import support_fault_category
 from . import support_fault_line
 from . import support_installation
 from . import support_request
-from . import support_request_certification
-from . import support_request_rating
 from . import support_request_extra
-from . import support_request_letters
-from . import support_request_reporting
