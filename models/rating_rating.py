@@ -7,6 +7,11 @@ SUPPORT_STAFF_WRITABLE = {"is_internal"}
 
 
 class RatingRating(models.Model):
+    """Ratings of RV requests: the customer's evidence (staff neither create, change nor
+    delete them), the rated technician's certification kept up to date, and the
+    satisfaction reporting (by the rated technician's firm, the share of happy customers
+    as an average)."""
+
     _inherit = "rating.rating"
 
     support_source = fields.Selection(
@@ -18,6 +23,22 @@ class RatingRating(models.Model):
     )
     support_phone_contact_id = fields.Many2one("res.partner", string="Answered by", readonly=True)
     support_called_by_id = fields.Many2one("res.users", string="Called by", readonly=True)
+
+    # Reporting
+    support_firm_id = fields.Many2one(
+        "res.partner",
+        string="Partner firm",
+        related="rated_partner_id.commercial_partner_id",
+        store=True,
+        index="btree_not_null",
+    )
+    support_satisfaction = fields.Float(
+        string="Satisfaction (%)",
+        compute="_compute_support_satisfaction",
+        store=True,
+        aggregator="avg",
+        help="100 for a happy customer (4 or 5 out of 5), 0 otherwise: its average is the share of happy customers.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -69,3 +90,8 @@ class RatingRating(models.Model):
 
     def _support_update_rated_technicians(self):
         self.filtered("consumed")._support_rated_technicians()._support_update_certification()
+
+    @api.depends("rating", "consumed")
+    def _compute_support_satisfaction(self):
+        for rating in self:
+            rating.support_satisfaction = 100.0 if rating.consumed and rating.rating >= 4 else 0.0

@@ -1,7 +1,34 @@
+"""Partners in Certified Support: the customers (the contract gate, finding the caller by
+phone or VAT number), the partner firms and the certification of their technicians.
+
+Certification of partner technicians (step 0): a live, computed, stored status.
+
+A technician (a contact of a partner firm) is certified when, today:
+
+* the firm maintains at least N active installations of the vendor's products;
+* the technician attended an academy session (``event.event`` flagged as academy,
+  registration "Attended") that ended in the last N months;
+* the customers' satisfaction with the technician is at least N%: the share of "happy"
+  ratings (4 or 5 out of 5) among the customers' ratings of the RV requests they handled,
+  given in the last N months; without ratings, the company setting decides;
+* for an IT firm, the firm holds a cooperation contract in force;
+* the vendor approved the firm's proposal of the technician.
+
+The thresholds and windows are company settings. The status and its reasons are stored
+(searchable, tracked) and recomputed when an input changes and by a nightly cron.
+"""
+
 import re
+from collections import defaultdict
+from datetime import datetime, time
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.fields import Domain
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command, Domain
+from odoo.tools import float_compare
+from odoo.tools.misc import format_date, formatLang
 
 SUPPORT_FIRM_KINDS = [
     ("it_firm", "IT firm"),
@@ -14,6 +41,41 @@ SUPPORT_STAFF_GROUPS = "certified_support.group_support_user,certified_support.g
 
 # A Greek VAT number (ΑΦΜ): 9 digits, optionally with the EU prefix EL (or GR).
 GREEK_VAT_RE = re.compile(r"^(?:EL|GR)?(\d{9})$")
+
+PROPOSAL_STATES = [
+    ("none", "Not proposed"),
+    ("proposed", "Proposed"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+]
+SATISFACTION_HELP = (
+    "Share of satisfied ratings: the customers' ratings of 4 or 5 out of 5 (Happy) among "
+    "all their ratings of the RV requests the technician handled, given in the last months "
+    "set in the Certified Support settings. For a firm: over all its technicians' ratings."
+)
+# Written only by the certification computation (as superuser).
+CERTIFICATION_FIELDS = {
+    "support_certified",
+    "support_certification_reasons",
+    "support_certified_since",
+    "support_certification_checked_on",
+}
+FIGURE_FIELDS = [
+    "support_active_installation_count",
+    "support_academy_last_date",
+    "support_rating_count",
+    "support_satisfaction",
+    "support_has_cooperation_contract",
+]
+# Written by the proposal workflow: the firm's proposal (portal, checked) and the
+# support manager's decision.
+PROPOSAL_FIELDS = {
+    "support_proposal_state",
+    "support_proposal_date",
+    "support_proposed_by_id",
+    "support_proposal_decision_date",
+    "support_proposal_decided_by_id",
+}
 
 
 class ResPartner(models.Model):
@@ -57,6 +119,88 @@ class ResPartner(models.Model):
     )
     # phone_validation stores the E.164 form of the phone: indexed for the lookup by number.
     phone_sanitized = fields.Char(index="btree_not_null")
+
+    # Certification of technicians (step 0), stored
+    support_certified = fields.Boolean(
+        string="Certified",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Currently certified to support the vendor's customers: every condition of "
+        "certification holds today. Recomputed when an input changes and every night.",
+    )
+    support_certification_reasons = fields.Text(
+        string="Why not certified",
+        readonly=True,
+        copy=False,
+        translate=True,
+        tracking=True,
+        help="The conditions of certification that do not hold today.",
+    )
+    support_certified_since = fields.Date(string="Certified since", readonly=True, copy=False)
+    support_certification_checked_on = fields.Date(string="Certification checked on", readonly=True, copy=False)
+    support_proposal_state = fields.Selection(
+        PROPOSAL_STATES,
+        string="Certification proposal",
+        default="none",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The firm manager proposes the technician from the portal; a support manager "
+        "approves or rejects the proposal.",
+    )
+    support_proposal_date = fields.Datetime(string="Proposed on", readonly=True, copy=False)
+    support_proposed_by_id = fields.Many2one("res.users", string="Proposed by", readonly=True, copy=False)
+    support_proposal_decision_date = fields.Datetime(string="Decided on", readonly=True, copy=False)
+    support_proposal_decided_by_id = fields.Many2one(
+        "res.users", string="Approved / rejected by", readonly=True, copy=False
+    )
+
+    # Firms
+    support_cooperation_contract_ids = fields.One2many(
+        "support.cooperation.contract",
+        "firm_id",
+        string="Cooperation contracts",
+        groups="certified_support.group_support_user,certified_support.group_support_accountant",
+    )
+
+    # Figures behind the status (technicians and firms), computed on the fly
+    support_active_installation_count = fields.Integer(
+        string="Active installations",
+        compute="_compute_support_network_figures",
+        compute_sudo=True,
+        help="Active installations of the vendor's products maintained by the firm.",
+    )
+    support_academy_last_date = fields.Datetime(
+        string="Last academy session",
+        compute="_compute_support_network_figures",
+        compute_sudo=True,
+        help="End of the last academy session the technician attended.",
+    )
+    support_rating_count = fields.Integer(
+        string="Customer ratings",
+        compute="_compute_support_network_figures",
+        compute_sudo=True,
+        help="Customers' ratings counted in the satisfaction score (same period).",
+    )
+    support_satisfaction = fields.Float(
+        string="Satisfaction (%)",
+        compute="_compute_support_network_figures",
+        compute_sudo=True,
+        digits=(16, 1),
+        help=SATISFACTION_HELP,
+    )
+    support_has_cooperation_contract = fields.Boolean(
+        string="Active cooperation contract",
+        compute="_compute_support_network_figures",
+        compute_sudo=True,
+        help="The firm holds a cooperation contract with the vendor that is in force today.",
+    )
+
+    # Technicians are few among the partners: partial indexes keep their searches (by
+    # firm, certified ones for assignment, the nightly run) off the whole table.
+    _support_technician_firm_idx = models.Index("(commercial_partner_id) WHERE is_support_technician IS TRUE")
+    _support_certified_idx = models.Index("(commercial_partner_id) WHERE support_certified IS TRUE")
 
     @api.depends("support_contract_ids")
     def _compute_support_contract_count(self):
@@ -183,3 +327,484 @@ class ResPartner(models.Model):
         if domain.is_false():
             return self.browse()
         return self.search(domain, limit=limit)
+
+    # ------------------------------------------------------------------
+    # Certification of technicians (step 0)
+    # ------------------------------------------------------------------
+
+    @api.depends_context("company")
+    def _compute_support_network_figures(self):
+        # Figures of the saved records (a form being edited shows those of its record).
+        saved = self._origin.filtered("id")
+        companies = saved.filtered("is_company")
+        technicians = (saved - companies).filtered("is_support_technician")
+        firms = companies.filtered("support_firm_kind")
+        firm_technicians = (
+            self.search(
+                [
+                    ("commercial_partner_id", "in", firms.ids),
+                    ("is_support_technician", "=", True),
+                    ("is_company", "=", False),
+                ]
+            )
+            if firms
+            else self.browse()
+        )
+        data = (technicians | firm_technicians)._support_certification_data(self.env.company)
+        firm_data = self._support_firm_data(saved.commercial_partner_id)
+        ratings_by_firm = defaultdict(lambda: [0, 0])
+        for technician in firm_technicians:
+            ratings_by_firm[technician.commercial_partner_id][0] += data[technician]["ratings"]
+            ratings_by_firm[technician.commercial_partner_id][1] += data[technician]["top"]
+        for partner in self:
+            origin = partner._origin
+            firm = origin.commercial_partner_id
+            if origin in technicians:
+                total, top = data[origin]["ratings"], data[origin]["top"]
+                partner.support_academy_last_date = data[origin]["academy_last"]
+            else:
+                total, top = ratings_by_firm[origin] if origin in firms else (0, 0)
+                partner.support_academy_last_date = False
+            partner.support_rating_count = total
+            partner.support_satisfaction = top * 100.0 / total if total else 0.0
+            partner.support_active_installation_count = firm_data["installations"].get(firm, 0) if origin else 0
+            partner.support_has_cooperation_contract = bool(origin) and firm in firm_data["contracts"]
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        technicians = partners.filtered("is_support_technician")
+        if technicians:
+            technicians._support_update_certification()
+        return partners
+
+    def write(self, vals):
+        self._support_check_protected_fields(vals)
+        result = super().write(vals)
+        if {"is_support_technician", "parent_id", "active", "company_id"} & set(vals):
+            self._support_update_certification()
+        if {"support_firm_kind", "active"} & set(vals) and any(self.mapped("is_company")):
+            self.filtered("is_company")._support_update_firm_certification()
+        return result
+
+    def _support_check_protected_fields(self, vals):
+        """The status is computed, the proposal follows its workflow: neither is edited.
+
+        Writing a value a field already holds changes nothing and is let through: Odoo's
+        own flows (the contact merge, imports of exported rows) write every stored field.
+        """
+        if self.env.su:
+            return
+        changed = self._support_changed_fields(vals, CERTIFICATION_FIELDS | PROPOSAL_FIELDS)
+        if CERTIFICATION_FIELDS & changed:
+            raise AccessError(self.env._("The certification status is computed; it cannot be edited."))
+        if PROPOSAL_FIELDS & changed:
+            raise AccessError(
+                self.env._(
+                    "Certification proposals follow their workflow: the firm proposes, a support manager decides."
+                )
+            )
+
+    def _support_changed_fields(self, vals, names):
+        """Which of the fields ``names`` written in ``vals`` would change a record of ``self``."""
+        changed = set()
+        for name in names & set(vals):
+            field = self._fields[name]
+            for partner in self:
+                new = field.convert_to_record(field.convert_to_cache(vals[name], partner), partner)
+                if new != partner[name]:
+                    changed.add(name)
+                    break
+        return changed
+
+    def _support_protected_values(self):
+        """The certification status and proposal of this contact, as ``write`` takes them."""
+        self.ensure_one()
+        return self._convert_to_write({name: self[name] for name in CERTIFICATION_FIELDS | PROPOSAL_FIELDS})
+
+    # ------------------------------------------------------------------
+    # Actions (support manager)
+    # ------------------------------------------------------------------
+
+    def _support_check_manager(self):
+        if not self.env.user.has_group("certified_support.group_support_manager"):
+            raise AccessError(self.env._("Only a support manager decides on certification proposals."))
+
+    def action_support_approve_certification(self):
+        """The vendor approves the firm's proposal; refused while another condition fails."""
+        self._support_check_manager()
+        if any(partner.support_proposal_state != "proposed" for partner in self):
+            raise UserError(self.env._("Only a proposed technician can be approved."))
+        # The manager was checked above; the conditions read other firms' data.
+        results = self.sudo()._support_certification_results(skip_approval=True)
+        failing = [
+            self.env._(
+                "%(technician)s: %(reasons)s",
+                technician=partner.display_name,
+                reasons="; ".join(partner._support_render_reasons(results[partner])),
+            )
+            for partner in self
+            if results[partner]
+        ]
+        if failing:
+            raise UserError(
+                self.env._(
+                    "The proposal cannot be approved while conditions of certification fail:\n%(failing)s",
+                    failing="\n".join(failing),
+                )
+            )
+        self._support_decide_proposal("approved")
+        return True
+
+    def action_support_reject_certification(self):
+        self._support_check_manager()
+        if any(partner.support_proposal_state not in ("proposed", "approved") for partner in self):
+            raise UserError(self.env._("Only a proposed or approved technician can be rejected."))
+        self._support_decide_proposal("rejected")
+        return True
+
+    def _support_decide_proposal(self, state):
+        # sudo: the caller checked the support manager's group; contacts may be read-only
+        # for them, and the decision keeps their name (sudo keeps the user).
+        self.sudo().write(
+            {
+                "support_proposal_state": state,
+                "support_proposal_decision_date": fields.Datetime.now(),
+                "support_proposal_decided_by_id": self.env.user.id,
+            }
+        )
+        self._support_update_certification()
+
+    def action_support_update_certification(self):
+        """Check the conditions again now (button on the technician's form)."""
+        self._support_update_certification()
+        return True
+
+    def action_view_support_cooperation_contracts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("certified_support.support_cooperation_contract_action")
+        action["domain"] = [("firm_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_firm_id": self.commercial_partner_id.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Proposal (firm manager, from the portal)
+    # ------------------------------------------------------------------
+
+    def _support_check_can_propose(self, user):
+        """Why ``user`` may not propose these technicians now (translated), or None."""
+        firm = user.partner_id.commercial_partner_id
+        if not user.has_group("certified_support.group_support_firm_manager"):
+            return self.env._("Only a firm manager can propose technicians.")
+        for technician in self:
+            if (
+                not technician.is_support_technician
+                or technician.commercial_partner_id != firm
+                or technician.is_company
+            ):
+                return self.env._("You can propose only the technicians of your own firm.")
+            if technician.support_proposal_state in ("proposed", "approved"):
+                return self.env._("%(technician)s is already proposed or approved.", technician=technician.name)
+        if firm.support_firm_kind == "it_firm" and not self.env[
+            "support.cooperation.contract"
+        ]._get_firms_with_active_contract(firm):
+            return self.env._("An IT firm may propose technicians only while it holds an active cooperation contract.")
+        return None
+
+    def _support_propose_certification(self, user):
+        """Record the firm manager's proposal; the caller checked ``_support_check_can_propose``."""
+        self.write(
+            {
+                "support_proposal_state": "proposed",
+                "support_proposal_date": fields.Datetime.now(),
+                "support_proposed_by_id": user.id,
+                "support_proposal_decision_date": False,
+                "support_proposal_decided_by_id": False,
+            }
+        )
+        for technician in self:
+            technician.message_post(
+                body=self.env._(
+                    "%(manager)s proposed %(technician)s for certification.",
+                    manager=user.name,
+                    technician=technician.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        self._support_update_certification()
+
+    # ------------------------------------------------------------------
+    # Computation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _support_firm_data(self, firms):
+        """Firm-level inputs for ``firms``: active installations and contracts in force."""
+        today = fields.Date.context_today(self)
+        # sudo: counts, whatever the reader may see; archived installations do not count
+        Installation = self.env["support.installation"].sudo().with_context(active_test=True)
+        installations = dict(Installation._read_group([("firm_id", "in", firms.ids)], ["firm_id"], ["__count"]))
+        contracts = self.env["support.cooperation.contract"]._get_firms_with_active_contract(firms, today)
+        return {"installations": installations, "contracts": contracts}
+
+    def _support_certification_data(self, company):
+        """The inputs of certification for these technicians, with a few grouped queries.
+
+        :return: {partner: {"firm", "installations", "contract", "academy", "academy_last",
+                  "ratings", "top"}}
+        """
+        # sudo: the status is computed from data the reader may not see; archived
+        # installations and sessions never count.
+        partners = self.sudo().with_context(active_test=True)
+        now = fields.Datetime.now()
+        today = fields.Date.context_today(self)
+        firms = partners.commercial_partner_id.filtered("support_firm_kind")
+        firm_data = partners._support_firm_data(firms)
+
+        academy_from = today - relativedelta(months=company.support_cert_academy_months)
+        Registration = partners.env["event.registration"]
+        attended = Registration._read_group(
+            [
+                ("partner_id", "in", partners.ids),
+                ("state", "=", "done"),
+                ("event_id.is_support_academy", "=", True),
+            ],
+            ["partner_id", "event_id", "event_slot_id"],
+        )
+        academy_last = {}
+        for partner, event, slot in attended:
+            end = slot.end_datetime or event.date_end
+            academy_last[partner] = max(academy_last.get(partner, end), end)
+
+        rating_from = now - relativedelta(months=company.support_cert_satisfaction_months)
+        ratings = partners.env["rating.rating"]._read_group(
+            [
+                ("res_model", "=", "support.request"),
+                ("rated_partner_id", "in", partners.ids),
+                ("consumed", "=", True),
+                ("rating", ">=", 1),
+                ("rated_on", ">=", rating_from),
+            ],
+            ["rated_partner_id", "rating_text"],
+            ["__count"],
+        )
+        counts = defaultdict(lambda: [0, 0])
+        for partner, rating_text, count in ratings:
+            counts[partner][0] += count
+            if rating_text == "top":
+                counts[partner][1] += count
+
+        academy_from_dt = datetime.combine(academy_from, time.min)
+        return {
+            partner: {
+                "firm": partner.commercial_partner_id if partner.commercial_partner_id in firms else False,
+                "installations": firm_data["installations"].get(partner.commercial_partner_id, 0),
+                "contract": partner.commercial_partner_id in firm_data["contracts"],
+                "academy": bool(academy_last.get(partner) and academy_last[partner] >= academy_from_dt),
+                "academy_from": academy_from,
+                "academy_last": academy_last.get(partner, False),
+                "ratings": counts[partner][0],
+                "top": counts[partner][1],
+            }
+            for partner in partners
+        }
+
+    def _support_certification_results(self, skip_approval=False):
+        """Which conditions fail for each of these partners, as language-neutral reasons.
+
+        :return: {partner: [(code, params), ...]} (an empty list: certified)
+        """
+        results = {}
+        for company, partners in self.grouped(lambda p: p.company_id or self.env.company).items():
+            data = partners._support_certification_data(company)
+            for partner in partners:
+                results[partner] = partner._support_evaluate(data[partner], company, skip_approval)
+        return results
+
+    def _support_evaluate(self, data, company, skip_approval=False):
+        self.ensure_one()
+        firm = data["firm"]
+        if not self.is_support_technician or self.is_company or not firm or not self.active:
+            return [("no_firm", {})]
+        reasons = []
+        minimum = company.support_cert_min_installations
+        if data["installations"] < minimum:
+            reasons.append(("installations", {"count": data["installations"], "minimum": minimum}))
+        if not data["academy"]:
+            reasons.append(("academy", {"date": data["academy_from"]}))
+        if data["ratings"]:
+            rate = data["top"] * 100.0 / data["ratings"]
+            if float_compare(rate, company.support_cert_min_satisfaction, precision_digits=2) < 0:
+                reasons.append(("satisfaction", {"rate": rate, "minimum": company.support_cert_min_satisfaction}))
+        elif not company.support_cert_unrated_satisfied:
+            reasons.append(("no_ratings", {"months": company.support_cert_satisfaction_months}))
+        if firm.support_firm_kind == "it_firm" and not data["contract"]:
+            reasons.append(("contract", {}))
+        if not skip_approval and self.support_proposal_state != "approved":
+            reasons.append(("approval", {"state": self.support_proposal_state}))
+        return reasons
+
+    def _support_render_reasons(self, reasons):
+        """The reasons as sentences in the language of the environment."""
+        env = self.env
+        texts = []
+        for code, params in reasons:
+            if code == "no_firm":
+                texts.append(env._("not an active technician of a partner firm"))
+            elif code == "installations":
+                texts.append(env._("%(count)s of %(minimum)s active installations", **params))
+            elif code == "academy":
+                texts.append(env._("no academy session attended since %(date)s", date=format_date(env, params["date"])))
+            elif code == "satisfaction":
+                texts.append(
+                    env._(
+                        "satisfaction %(rate)s%% < %(minimum)s%%",
+                        rate=formatLang(env, params["rate"], digits=1),
+                        minimum=formatLang(env, params["minimum"], digits=1),
+                    )
+                )
+            elif code == "no_ratings":
+                texts.append(env._("no customer rating in the last %(months)s months", **params))
+            elif code == "contract":
+                texts.append(env._("no active cooperation contract"))
+            elif code == "approval":
+                # Code translations, loaded even while the module installs (demo data),
+                # unlike the selection's own labels.
+                states = {
+                    "none": env._("not proposed"),
+                    "proposed": env._("proposed, waiting for the decision"),
+                    "rejected": env._("rejected"),
+                }
+                texts.append(
+                    env._(
+                        "not approved by the vendor (proposal: %(state)s)",
+                        state=states.get(params["state"], params["state"]),
+                    )
+                )
+        return texts
+
+    def _support_update_certification(self):
+        """Recompute and store the status of these partners (technicians, or partners that
+        were certified), and tell the people concerned when a technician loses it."""
+        # sudo: the status is the vendor's, whatever user's change triggered the update.
+        partners = (
+            self.sudo()
+            .with_context(active_test=False)
+            .filtered(lambda p: p.is_support_technician or p.support_certified)
+        )
+        if not partners:
+            return
+        today = fields.Date.context_today(partners)
+        results = partners._support_certification_results()
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        other_langs = [code for code in langs if code != "en_US"]
+
+        by_values = defaultdict(lambda: partners.browse())
+        lost = partners.browse()
+        for partner in partners:
+            reasons = results[partner]
+            certified = not reasons
+            values = {"support_certification_checked_on": today}
+            if certified != partner.support_certified:
+                values["support_certified"] = certified
+                values["support_certified_since"] = today if certified else False
+                if not certified:
+                    lost |= partner
+            texts = {
+                lang: "\n".join(partner.with_context(lang=lang)._support_render_reasons(reasons)) or False
+                for lang in langs
+            }
+            current = {lang: partner.with_context(lang=lang).support_certification_reasons or False for lang in langs}
+            if texts != current:
+                values["support_certification_reasons"] = tuple(sorted(texts.items()))
+            by_values[tuple(sorted(values.items()))] |= partner
+
+        for values, group in by_values.items():
+            values = dict(values)
+            texts = dict(values.pop("support_certification_reasons", ()))
+            if texts:
+                values["support_certification_reasons"] = texts.get("en_US") or False
+            group.with_context(lang="en_US").write(values)
+            if texts.get("en_US"):
+                for lang in other_langs:
+                    group.with_context(lang=lang).write({"support_certification_reasons": texts[lang]})
+        # The figures (counts, satisfaction) are not stored: read them afresh.
+        (partners | partners.commercial_partner_id).invalidate_recordset(FIGURE_FIELDS)
+        lost._support_notify_certification_lost()
+
+    def _support_update_firm_certification(self):
+        """Recompute the status of every technician of these firms."""
+        firms = self.sudo().commercial_partner_id  # sudo: see _support_update_certification
+        if not firms:
+            return
+        technicians = firms.with_context(active_test=False).search(
+            [
+                ("commercial_partner_id", "in", firms.ids),
+                ("is_company", "=", False),
+                "|",
+                ("is_support_technician", "=", True),
+                ("support_certified", "=", True),
+            ]
+        )
+        technicians._support_update_certification()
+
+    def _support_notify_certification_lost(self):
+        """E-mail the firm managers and the account managers of the technician's scheduled
+        meetings that the technician is no longer certified."""
+        if not self:
+            return
+        # A system notice, triggered by whoever changed an input (a rating, an archived
+        # installation): it must reach the firm's managers and the account managers.
+        template = self.env.ref("certified_support.mail_template_certification_lost").sudo()
+        manager_group = self.env.ref("certified_support.group_support_firm_manager")
+        firm_managers = manager_group.sudo().all_user_ids.filtered(  # system notice, see above
+            lambda u: u.partner_id.commercial_partner_id in self.commercial_partner_id
+        )
+        scheduled = (
+            self.env["support.request"]
+            .sudo()
+            .search(  # system notice, see above
+                [("technician_id", "in", self.ids), ("state", "=", "scheduled")]
+            )
+        )
+        for technician in self:
+            recipients = (
+                firm_managers.filtered(
+                    lambda u, technician=technician: u.partner_id.commercial_partner_id
+                    == technician.commercial_partner_id
+                ).partner_id
+                | scheduled.filtered(lambda r, technician=technician: r.technician_id == technician).user_id.partner_id
+            )
+            for lang, partners in recipients.grouped(lambda p: p.lang or "en_US").items():
+                template.with_context(lang=lang).send_mail(
+                    technician.id,
+                    email_values={"recipient_ids": [Command.set(partners.ids)]},
+                )
+
+    @api.model
+    def _cron_update_support_certification(self, batch_size=200):
+        """Nightly: expire ended cooperation contracts, then check every technician once a
+        day, in batches (time-based conditions lapse without any change of data)."""
+        self.env["support.cooperation.contract"]._cron_expire()
+        Cron = self.env["ir.cron"]
+        today = fields.Date.context_today(self)
+        domain = Domain.AND(
+            [
+                Domain("is_support_technician", "=", True) | Domain("support_certified", "=", True),
+                Domain("support_certification_checked_on", "=", False)
+                | Domain("support_certification_checked_on", "<", today),
+            ]
+        )
+        Partner = self.with_context(active_test=False)
+        while True:
+            partners = Partner.search(domain, limit=batch_size, order="id")
+            if not partners:
+                break
+            partners._support_update_certification()
+            remaining = Partner.search_count(domain) if len(partners) == batch_size else 0
+            if not Cron._commit_progress(len(partners), remaining=remaining) or not remaining:
+                break

@@ -1,8 +1,10 @@
 import base64
 import hashlib
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import LockError, UserError, ValidationError
+from odoo.exceptions import AccessError, LockError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools.mimetypes import guess_mimetype
 
@@ -10,10 +12,14 @@ from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 from ..input_bounds import (
     INVOICE_REF_MAX_LENGTH,
+    MAX_A1_FILES,
+    MAX_AMOUNT,
     MAX_MEETING_HOURS,
+    MYDATA_MARK_LENGTH,
     NAME_MAX_LENGTH,
     SIGNATURE_MIMETYPES,
     check_date_window,
+    is_mydata_mark,
 )
 
 # A signed A1 Form stays what the customer signed; once corrected, it is superseded, not changed.
@@ -32,15 +38,18 @@ SIGNATURE_FIELDS = {
     "signed_pdf_id",
     "signed_pdf_sha256",
 }
-# Computed by the system (support_a1_form_orders.py), never written.
+# Computed by the system (section Invoicing), never written.
 SYSTEM_FIELDS = {"invoice_status", "firm_company_id"}
-# The firm's own invoice (support_a1_form_orders.py), recorded once on a signed form.
+# The firm's own invoice, recorded once on a signed form (_record_external_invoice()).
 EXTERNAL_INVOICE_FIELDS = {
     "external_invoice_ref",
     "external_invoice_date",
     "external_invoice_amount",
     "external_invoice_mark",
 }
+# Who finished the form in the Technical Diary, and when: the technician's signature on the
+# A1 Form. Written by action_file() only, together with the move from Draft to Filed.
+FILING_FIELDS = {"filed_by_id", "filed_on"}
 # The state changes write() accepts; each action checks its own conditions first.
 TRANSITIONS = {
     ("draft", "filed"),
@@ -50,13 +59,34 @@ TRANSITIONS = {
     ("signed", "corrected"),
 }
 
+ORDER_KINDS = ("software", "hosting")
+
+# A filed A1 Form still unsigned after this many working days: one reminder to the customer.
+SIGN_REMINDER_WORKING_DAYS = 2
+# ... and after this many, the account manager is asked to follow it up.
+SIGN_ESCALATION_WORKING_DAYS = 5
+
 
 class SupportA1Form(models.Model):
-    """The technician's report of a meeting, signed by the customer (step 7)."""
+    """The technician's report of a meeting, signed by the customer (step 7).
+
+    * The document: the technician's signature (who filed it, when), the amounts the
+      customer accepted beside the ones delivered, photos and files of the meeting.
+    * Signing: the evidence of the customer's signature, corrections that supersede a
+      signed form, and what the signature sets in motion (the rating request, production
+      orders, the hardware notice to the technician's firm).
+    * Invoicing: the technician's firm invoices the customer, in its company of this
+      database or in its own system (recorded from the portal).
+    * Letters (``support.letter.mixin``): "ready to sign" when filed, one reminder 2
+      working days later if still unsigned, and the account manager's activity after 5
+      working days (company calendar, Greek public holidays skipped).
+
+    The state machine is this model's: ``state`` is written only by action_file(),
+    action_cancel(), _sign() and _supersede_original(), as ``TRANSITIONS`` allows."""
 
     _name = "support.a1.form"
     _description = "A1 Form"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "support.input.guard"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "support.input.guard", "support.letter.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -173,9 +203,117 @@ class SupportA1Form(models.Model):
         help="Proves that the stored signed PDF is the one the customer signed.",
     )
 
+    # The technician's signature, and the amounts accepted beside the ones delivered
+    filed_by_id = fields.Many2one(
+        "res.users",
+        string="Filed by",
+        readonly=True,
+        copy=False,
+        help="The user who filed the A1 Form in the Technical Diary: the technician's signature.",
+    )
+    filed_on = fields.Datetime(
+        string="Filed on",
+        readonly=True,
+        copy=False,
+        help="When the technician filed the A1 Form: the customer's working days to sign count from then.",
+    )
+    accepted_amount_untaxed = fields.Monetary(
+        string="Accepted untaxed amount",
+        compute="_compute_accepted_amounts",
+        help="The untaxed total of the customer's valid cost acceptances for the request.",
+    )
+    accepted_amount_tax = fields.Monetary(string="Accepted VAT", compute="_compute_accepted_amounts")
+    accepted_amount_total = fields.Monetary(
+        string="Accepted total",
+        compute="_compute_accepted_amounts",
+        help="The total (VAT included) of the customer's valid cost acceptances: the request and its "
+        "accepted extra actions.",
+    )
+    amount_difference = fields.Monetary(
+        string="Difference from the accepted total",
+        compute="_compute_accepted_amounts",
+        help="Delivered total minus accepted total: negative when less was delivered than accepted.",
+    )
+
+    # Photos and files of the meeting, added until the customer signs (see ir_attachment.py and write())
+    file_ids = fields.Many2many(
+        "ir.attachment",
+        "support_a1_form_file_rel",
+        "a1_form_id",
+        "attachment_id",
+        string="Photos and files",
+        copy=False,
+        readonly=True,
+        help="Photos and files the technician attached in the Technical Diary (images and PDF).",
+    )
+
+    # Letters: the signature reminder and the account manager's follow-up
+    sign_reminder_sent_on = fields.Datetime(
+        string="Signature reminder sent on",
+        readonly=True,
+        copy=False,
+        help="The one reminder sent to the customer when the form was still unsigned 2 working days after filing.",
+    )
+    sign_escalated_on = fields.Datetime(
+        string="Unsigned, account manager told on",
+        readonly=True,
+        copy=False,
+        help="When the account manager was given an activity because the form was still unsigned 5 working "
+        "days after filing.",
+    )
+
+    # What a signed A1 Form sets in motion: production orders (ΠΠΥ)
+    production_order_ids = fields.One2many("support.production.order", "a1_form_id", string="Production orders")
+    production_order_count = fields.Integer(compute="_compute_production_order_count")
+
+    # Invoicing: the technician's firm invoices the customer
+    firm_company_id = fields.Many2one(
+        "res.company",
+        string="Firm's company",
+        compute="_compute_firm_company_id",
+        store=True,
+        index="btree_not_null",
+        help="The company of this database that is the technician's firm: its accountants invoice the "
+        "A1 Form here. Empty when the firm invoices in its own system.",
+    )
+    invoice_ids = fields.One2many("account.move", "a1_form_id", string="Invoices", readonly=True)
+    external_invoice_ref = fields.Char(
+        string="Firm's invoice number",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The invoice the firm issued in its own system for this A1 Form, recorded from the portal.",
+    )
+    external_invoice_date = fields.Date(string="Firm's invoice date", readonly=True, copy=False)
+    external_invoice_amount = fields.Monetary(string="Firm's invoice amount", readonly=True, copy=False)
+    external_invoice_mark = fields.Char(
+        string="myDATA MARK",
+        size=MYDATA_MARK_LENGTH,
+        readonly=True,
+        copy=False,
+        help="The MARK AADE's myDATA gave the firm's invoice (15 digits), recorded with its number.",
+    )
+    invoice_status = fields.Selection(
+        [("no", "Nothing to invoice"), ("to_invoice", "To invoice"), ("invoiced", "Invoiced")],
+        string="Invoice status",
+        compute="_compute_invoice_status",
+        store=True,
+        index=True,
+    )
+
     _partner_idx = models.Index("(partner_id, id DESC)")
-    # external_invoice_ref: support_a1_form_orders.py
     _support_text_max_lengths = {"signed_by": NAME_MAX_LENGTH, "external_invoice_ref": INVOICE_REF_MAX_LENGTH}
+    # the daily reminder cron reads the filed forms only
+    _filed_on_idx = models.Index("(filed_on) WHERE state = 'filed'")
+    _external_invoice_amount_positive = models.Constraint(
+        "CHECK (external_invoice_amount IS NULL"
+        f" OR (external_invoice_amount >= 0 AND external_invoice_amount <= {MAX_AMOUNT}))",
+        f"The amount of the firm's invoice must be between 0 and {MAX_AMOUNT}.",
+    )
+    _external_invoice_mark_digits = models.Constraint(
+        f"CHECK (external_invoice_mark IS NULL OR external_invoice_mark ~ '^[0-9]{{{MYDATA_MARK_LENGTH}}}$')",
+        "The myDATA MARK is a 15-digit number.",
+    )
 
     @api.depends("date_start", "date_end")
     def _compute_duration(self):
@@ -196,6 +334,46 @@ class SupportA1Form(models.Model):
             form.amount_untaxed = sum(form.line_ids.mapped("price_subtotal"))
             form.amount_total = sum(form.line_ids.mapped("price_total"))
             form.amount_tax = form.amount_total - form.amount_untaxed
+
+    @api.depends("request_id.acceptance_ids.state", "request_id.acceptance_ids.amount_total", "amount_total")
+    def _compute_accepted_amounts(self):
+        # The acceptances of the form's own request, for whoever may read the form (an
+        # accountant or a portal user reads no acceptance record).
+        for form in self:
+            acceptances = form.request_id.sudo().acceptance_ids.filtered(lambda a: a.state == "valid")
+            form.accepted_amount_untaxed = sum(acceptances.mapped("amount_untaxed"))
+            form.accepted_amount_tax = sum(acceptances.mapped("amount_tax"))
+            form.accepted_amount_total = sum(acceptances.mapped("amount_total"))
+            form.amount_difference = form.amount_total - form.accepted_amount_total
+
+    def _compute_production_order_count(self):
+        for form in self:
+            form.production_order_count = len(form.production_order_ids)
+
+    @api.depends("firm_id")
+    def _compute_firm_company_id(self):
+        companies = (
+            self.env["res.company"].sudo().search([("partner_id", "in", self.firm_id.ids)])
+        )  # which firm is a company of this database
+        by_partner = {company.partner_id: company for company in companies}
+        for form in self:
+            form.firm_company_id = by_partner.get(form.firm_id, False)
+
+    @api.depends("state", "invoice_ids.state", "invoice_ids.move_type", "external_invoice_ref")
+    def _compute_invoice_status(self):
+        # A corrected form is invoiced no more: its correction is (it left the list to invoice).
+        for form in self:
+            if form.state != "signed":
+                form.invoice_status = "no"
+            elif form.external_invoice_ref or form._get_live_invoices():
+                form.invoice_status = "invoiced"
+            else:
+                form.invoice_status = "to_invoice"
+
+    def _get_live_invoices(self):
+        """The customer invoices of these forms that count: not cancelled (a credit note that
+        reverses one is not an invoice of the form)."""
+        return self.invoice_ids.filtered(lambda m: m.move_type == "out_invoice" and m.state != "cancel")
 
     def _compute_access_url(self):  # pylint: disable=missing-return  # a compute returns nothing
         super()._compute_access_url()
@@ -243,6 +421,26 @@ class SupportA1Form(models.Model):
                     )
                 )
 
+    @api.constrains("file_ids")
+    def _check_file_count(self):
+        for form in self:
+            if len(form.file_ids) > MAX_A1_FILES:
+                raise ValidationError(
+                    self.env._("An A1 Form holds %(max)s photos and files at most.", max=MAX_A1_FILES)
+                )
+
+    @api.constrains("external_invoice_date")
+    def _check_external_invoice_date(self):
+        check_date_window(self, "external_invoice_date")
+
+    @api.constrains("external_invoice_ref", "external_invoice_mark")
+    def _check_external_invoice_mark(self):
+        for form in self:
+            if form.external_invoice_mark and not is_mydata_mark(form.external_invoice_mark):
+                raise ValidationError(self.env._("The myDATA MARK is the 15-digit number myDATA gave the invoice."))
+            if form.external_invoice_ref and not form.external_invoice_mark:
+                raise ValidationError(self.env._("The firm's invoice is recorded with its myDATA MARK."))
+
     @api.onchange("request_id")
     def _onchange_request_id(self):
         if self.request_id and not self.line_ids:
@@ -250,6 +448,8 @@ class SupportA1Form(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if any(vals.get(name) for vals in vals_list for name in FILING_FIELDS):
+            raise UserError(self.env._("Who filed an A1 Form and when are recorded when it is filed."))
         for vals in vals_list:
             # Created as a draft, without evidence or invoice: those come from the procedure.
             given = {name for name in SIGNATURE_FIELDS | SYSTEM_FIELDS | EXTERNAL_INVOICE_FIELDS if vals.get(name)}
@@ -278,6 +478,12 @@ class SupportA1Form(models.Model):
     def _check_write(self, vals):
         """What a write may change. Decided on the records' data only, never on the caller's
         context: a signed A1 Form is refused to every role, the superuser included."""
+        self._check_write_procedure(vals)
+        self._check_write_filing(vals)
+
+    def _check_write_procedure(self, vals):
+        """What only the procedure writes: the computed fields, which form a correction
+        corrects, the state (``TRANSITIONS``), the firm's invoice and a signed form."""
         names = set(vals)
         if names & SYSTEM_FIELDS:
             raise UserError(self.env._("The invoice status and the firm's company of an A1 Form are computed."))
@@ -305,6 +511,13 @@ class SupportA1Form(models.Model):
         if vals == {"state": "corrected"}:
             return  # checked by _check_state_change: a signed correction replaces it
         locked._check_not_signed()
+
+    def _check_write_filing(self, vals):
+        """Who filed the form and when are written with the move from Draft to Filed only."""
+        if FILING_FIELDS & set(vals) and not (
+            vals.get("state") == "filed" and all(form.state == "draft" for form in self)
+        ):
+            raise UserError(self.env._("Who filed an A1 Form and when are recorded when it is filed."))
 
     def _check_state_change(self, state):
         labels = dict(self._fields["state"]._description_selection(self.env))
@@ -401,11 +614,12 @@ class SupportA1Form(models.Model):
                 raise UserError(self.env._("An A1 Form needs at least one service given."))
         # The technician's signature: the logged-in author who finishes the form, and when.
         self.write({"state": "filed", "filed_by_id": self.env.user.id, "filed_on": fields.Datetime.now()})
-        visited = self.request_id.filtered(lambda r: r.state in ("scheduled", "in_progress"))
-        visited.write({"state": "done"})
+        visited = self.request_id._action_done()
         self._done_meeting_activities(visited)
         for form in self:
             form._portal_ensure_token()
+        # The customer's letter; filed_on is recorded: the working days to sign count from then.
+        self._support_post_letter("certified_support.mail_template_a1_ready_to_sign")
         return True
 
     def _done_meeting_activities(self, requests):
@@ -506,7 +720,25 @@ class SupportA1Form(models.Model):
     def _sign(
         self, signed_by, how, signed_on=None, ip_address=None, signature=None, accepted_recommendations=None, pdf=None
     ):
-        """Record the customer's acceptance and lock the form.
+        """Record the customer's acceptance and lock the form, then what the signature sets
+        in motion, in this order:
+
+        1. the evidence of the signature and the move to Signed (``_sign_record_evidence``);
+        2. a signed correction supersedes the form it corrects and takes over its invoicing
+           (``_supersede_original``);
+        3. the rating request to the customer, step 8 (``_sign_request_rating``);
+        4. production orders for the accepted recommendations, the hardware notice to the
+           firm and the account manager's activities (``_create_orders_from_recommendations``).
+        """
+        self.ensure_one()
+        self._sign_record_evidence(signed_by, how, signed_on, ip_address, signature, accepted_recommendations, pdf)
+        self._supersede_original()
+        self._sign_request_rating()
+        self._create_orders_from_recommendations()
+        return True
+
+    def _sign_record_evidence(self, signed_by, how, signed_on, ip_address, signature, accepted_recommendations, pdf):
+        """The customer's acceptance, and the form locked.
 
         Online: the PDF is rendered with the signature; scan: ``pdf`` is the scanned page.
         Its SHA-256 is kept with the attachment as evidence.
@@ -566,8 +798,11 @@ class SupportA1Form(models.Model):
             attachment_ids=attachment.ids,
             subtype_xmlid="mail.mt_note",
         )
-        self._supersede_original()
-        return True
+
+    def _sign_request_rating(self):
+        """Step 8 starts when the customer signs: the rating request goes out. A correction
+        is the same meeting: the customer was asked to rate it already."""
+        self.filtered(lambda f: not f.correction_of_id).request_id._support_send_rating_request()
 
     def _check_original_still_signed(self):
         """Before a correction is signed: the form it corrects is still the signed one, and
@@ -599,6 +834,7 @@ class SupportA1Form(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
+        self._take_over_invoicing(original)
         return original
 
     def _check_signature_integrity(self):
@@ -623,3 +859,462 @@ class SupportA1Form(models.Model):
             )
             result[form.id] = intact and hashlib.sha256(document.raw or b"").hexdigest() == form.signed_pdf_sha256
         return result
+
+    # ------------------------------------------------------------------
+    # Rating (step 8): the QR code of the rating link on the signed form
+    # ------------------------------------------------------------------
+
+    def _support_rating_url(self):
+        """The rating page of the request (the "happy" score preselected, the customer may
+        change it there), for the QR code of the acceptance page; False once rated."""
+        self.ensure_one()
+        request = self.request_id.sudo()  # printed for the customer and the technician
+        # Only on the signed page: an unsigned A1 Form hands out no rating link (step 7 before 8).
+        if self.state != "signed" or not request._support_awaits_rating() or request.support_escalated_on:
+            return False
+        token = request._rating_get_access_token()
+        return f"{request.get_base_url()}/rate/{token}/5"
+
+    def _support_rating_qr_data_uri(self):
+        """The QR code of the rating link, inline (the PDF is rendered without HTTP)."""
+        self.ensure_one()
+        url = self._support_rating_url()
+        if not url:
+            return False
+        png = self.env["ir.actions.report"].barcode("QR", url, width=220, height=220)
+        return f"data:image/png;base64,{base64.b64encode(png).decode()}"
+
+    # ------------------------------------------------------------------
+    # Signing: orders and the hardware notice
+    # ------------------------------------------------------------------
+
+    def _create_orders_from_recommendations(self):
+        """Accepted software/hosting recommendations become ΠΠΥ; hardware ones notify the firm."""
+        # Signing is done by the customer from the portal or by staff from a scan; both were
+        # checked by the caller. The orders and the notice are the system's, not the signer's.
+        forms = self.sudo()
+        accepted = forms.recommendation_ids.filtered(lambda r: r.accepted == "yes")
+        existing = (
+            self.env["support.production.order"]
+            .sudo()
+            .search(  # system records, see above
+                [("recommendation_id", "in", accepted.ids)]
+            )
+            .recommendation_id
+        )
+        # Signed again in a correction: the earlier version's order stays the one.
+        followed = accepted._support_followed_up()
+        to_order = accepted.filtered(lambda r: r.kind in ORDER_KINDS) - existing - followed
+        orders = (
+            self.env["support.production.order"]
+            .sudo()
+            .create(
+                [  # system records, see above
+                    {
+                        "a1_form_id": rec.a1_form_id.id,
+                        "recommendation_id": rec.id,
+                        "company_id": rec.a1_form_id.company_id.id,
+                        "partner_id": rec.a1_form_id.partner_id.id,
+                        "firm_id": rec.a1_form_id.firm_id.id,
+                        "kind": rec.kind,
+                        "amount": rec.estimated_cost,
+                        "title": rec.name.splitlines()[0][:200] if rec.name else False,
+                        "requested_change": rec.name,
+                    }
+                    for rec in to_order
+                ]
+            )
+        )
+        for order in orders:
+            order._portal_ensure_token()
+            contact = order.a1_form_id.contact_id or order.partner_id
+            order.message_subscribe(partner_ids=contact.ids)
+            order.message_post(
+                body=self.env._(
+                    "Created from the accepted recommendation of %s: complete its specification in the portal.",
+                    order.a1_form_id.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        forms._note_orders_accepted_again(followed.filtered(lambda r: r.kind in ORDER_KINDS))
+        forms._send_hardware_notice()
+        others = accepted.filtered(lambda r: r.kind not in ORDER_KINDS + ("hardware",)) - followed
+        forms._schedule_recommendation_activities(others)
+        return orders
+
+    def _note_orders_accepted_again(self, recommendations):
+        """The production department reads on the order that the correction kept it."""
+        orders = (
+            self.env["support.production.order"]
+            .sudo()
+            .search(  # system records, see above
+                [("recommendation_id", "in", recommendations.origin_id._support_lineage().ids)]
+            )
+        )
+        for rec in recommendations:
+            for order in orders.filtered(lambda o, rec=rec: o.recommendation_id in rec.origin_id._support_lineage()):
+                order.message_post(
+                    body=self.env._(
+                        "Accepted again in %(correction)s, the correction of %(form)s: no new order, this one stays.",
+                        correction=rec.a1_form_id.name,
+                        form=order.a1_form_id.name,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+
+    def _get_firm_managers(self):
+        """The portal users who manage the technician's firm."""
+        self.ensure_one()
+        group = self.env.ref("certified_support.group_support_firm_manager")
+        return group.sudo().all_user_ids.filtered(  # who manages the firm, for the notice
+            lambda u: u.active and u.partner_id.commercial_partner_id == self.firm_id
+        )
+
+    def _send_hardware_notice(self):
+        """The firm's managers are told the accepted hardware recommendations (once: not again
+        for a correction); without a manager to tell, the account manager follows them up."""
+        template = self.env.ref("certified_support.mail_template_a1_hardware_notice")
+        for form in self:
+            hardware = form._get_hardware_recommendations()
+            if not hardware:
+                continue
+            managers = form._get_firm_managers()
+            if not managers:
+                form._schedule_recommendation_activities(hardware)
+                continue
+            template.sudo().send_mail(  # a system notice to the firm's managers
+                form.id,
+                email_values={"recipient_ids": [Command.link(p.id) for p in managers.partner_id]},
+            )
+
+    def _get_hardware_recommendations(self):
+        """The hardware recommendations accepted in this form that were not notified before
+        (accepted already in the form it corrects)."""
+        accepted = self.recommendation_ids.filtered(lambda r: r.kind == "hardware" and r.accepted == "yes")
+        return accepted - accepted._support_followed_up()
+
+    def _schedule_recommendation_activities(self, recommendations):
+        """Accepted recommendations no procedure takes over: a to-do for the account manager."""
+        # From the portal the customer signs; the activity is staff's: without an account manager, the admin's.
+        fallback = self.env.ref("base.user_admin") if self.env.user.share else self.env.user
+        for form in recommendations.a1_form_id:
+            user = form.request_id.user_id or fallback
+            recs = recommendations.filtered(lambda r, form=form: r.a1_form_id == form)
+            form = form.with_context(lang=user.lang)  # the assignee's language
+            items = Markup().join(
+                Markup("<li>%s (%s)</li>")
+                % (
+                    rec.name,
+                    form.env._("estimated cost %s", rec.currency_id.format(rec.estimated_cost)),
+                )
+                for rec in recs
+            )
+            form.sudo().activity_schedule(  # the system's follow-up of the customer's acceptance
+                "certified_support.mail_activity_a1_recommendation",
+                user_id=user.id,
+                note=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    form.env._(
+                        "%s accepted these recommendations: agree with the customer what follows.", form.partner_id.name
+                    ),
+                    items,
+                ),
+            )
+
+    def action_view_production_orders(self):
+        return self.production_order_ids._get_records_action(name=self.env._("Production orders"))
+
+    # ------------------------------------------------------------------
+    # Invoicing in the firm's company
+    # ------------------------------------------------------------------
+
+    def action_create_invoices(self):
+        """One customer invoice per A1 Form, in the firm's company, to the customer.
+
+        Invoiced once: the forms are locked and re-checked, and a unique partial index on
+        account.move(a1_form_id) refuses a second live invoice at the database level.
+        """
+        if not self:
+            return True
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(self.env._("Only accountants create invoices from A1 Forms."))
+        self.check_access("read")
+        try:
+            self.lock_for_update()
+        except LockError:
+            raise UserError(self.env._("These A1 Forms are being invoiced by someone else.")) from None
+        self.invalidate_recordset(["state", "invoice_status", "external_invoice_ref"])
+        for form in self:
+            if form.invoice_status != "to_invoice":
+                raise UserError(self.env._("%s is not a signed A1 Form waiting for its invoice.", form.name))
+            if not form.firm_company_id:
+                raise UserError(
+                    self.env._(
+                        "The firm of %s is not a company of this database: it records its own invoice from the portal.",
+                        form.name,
+                    )
+                )
+            if form.firm_company_id not in self.env.user.company_ids:
+                raise AccessError(self.env._("You cannot invoice for %s.", form.firm_company_id.name))
+        moves = self._create_firm_invoices()
+        return moves._get_records_action(name=self.env._("Invoices"))
+
+    def _create_firm_invoices(self):
+        """The customer invoices of these forms in the firm's company (the callers checked
+        who invoices and that the forms are waiting for their invoice)."""
+        # The firm's accountant may read the A1 Form, not the vendor's lines and taxes it holds.
+        vals_list = [form.sudo()._prepare_firm_invoice_vals() for form in self]
+        # A cancelled invoice frees the A1 Form only once its state is in the database.
+        self.env["account.move"].flush_model(["state", "a1_form_id"])
+        return (
+            self.env["account.move"]
+            .with_context(allowed_company_ids=self.firm_company_id.ids + self.env.companies.ids)
+            .create(vals_list)
+        )
+
+    def _prepare_firm_invoice_vals(self):
+        """The firm's invoice of the services the customer signed for: each line with the firm
+        company's sales VAT on services (never a goods tax), mapped by the customer's fiscal
+        position, and the myDATA type and income classification of a service invoice."""
+        self.ensure_one()
+        company = self.firm_company_id
+        Move = self.env["account.move"]
+        Tax = self.env["account.tax"]
+        fpos = self.env["account.fiscal.position"].with_company(company)._get_fiscal_position(self.partner_id)
+        mydata = Move._support_mydata_vals(company, self.partner_id)
+        lines = []
+        for line in self.line_ids:
+            taxes = fpos.map_tax(Tax._support_service_sale_tax(company, line.product_id))
+            lines.append(
+                Command.create(
+                    {
+                        "product_id": line.product_id.id,
+                        "name": line.name,
+                        "quantity": line.quantity,
+                        "price_unit": line.price_unit,
+                        "tax_ids": [Command.set(taxes[:1].ids)],  # myDATA: one VAT per line
+                        **Move._support_mydata_line_vals(mydata, fpos, line.product_id),
+                    }
+                )
+            )
+        return {
+            "move_type": "out_invoice",
+            "company_id": company.id,
+            "journal_id": Move.with_company(company)._support_sale_journal(company).id,
+            "partner_id": self.partner_id.id,
+            "fiscal_position_id": fpos.id,
+            "currency_id": self.currency_id.id,
+            "invoice_origin": self.name,
+            "ref": self.name,
+            "narration": self.env._(
+                "A1 Form %(form)s, technician %(technician)s.", form=self.name, technician=self.technician_id.name
+            )
+            + (
+                " " + self.env._("It corrects A1 Form %s.", self.correction_of_id.name) if self.correction_of_id else ""
+            ),
+            "a1_form_id": self.id,
+            "invoice_line_ids": lines,
+            **mydata,
+        }
+
+    # ------------------------------------------------------------------
+    # Corrections: the correction is invoiced instead of the form it corrects
+    # ------------------------------------------------------------------
+
+    def _take_over_invoicing(self, original):
+        """The meeting is billed once: when the corrected form was invoiced here, its invoice
+        is cancelled (a draft) or reversed with Odoo's credit note (posted), and this signed
+        correction is invoiced as the original was, in the firm's company."""
+        self.ensure_one()
+        # The system's accounting follows the customer's signature (online or scan), which the
+        # callers of _sign checked; neither the customer nor the account manager keeps the books.
+        correction, original = self.sudo(), original.sudo()
+        if original.external_invoice_ref:
+            correction.message_post(
+                body=self.env._(
+                    "%(form)s was invoiced by the firm in its own system (invoice %(ref)s): the firm credits that "
+                    "invoice there and records its invoice of this correction.",
+                    form=original.name,
+                    ref=original.external_invoice_ref,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            return
+        invoices = original._get_live_invoices()
+        if not invoices:
+            return
+        drafts = invoices.filtered(lambda m: m.state == "draft")
+        drafts.button_cancel()
+        credit_notes = correction._reverse_invoices(
+            invoices.filtered(lambda m: m.state == "posted" and m.payment_state != "reversed")
+        )
+        new_invoices = correction._create_firm_invoices() if correction.firm_company_id else invoices.browse()
+        original.message_post(
+            body=self.env._(
+                "Corrected by %(correction)s: its invoice %(invoices)s is cancelled or reversed by the credit note "
+                "%(credit_notes)s, and the correction is invoiced instead.",
+                correction=correction.name,
+                invoices=", ".join(invoices.mapped("display_name")),
+                credit_notes=", ".join(credit_notes.mapped("name")) or "-",
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        # The accountant who invoiced the original checks and posts the invoice of the correction.
+        accountant = invoices[:1].create_uid
+        if accountant.active and accountant.has_group("account.group_account_invoice"):
+            for move in new_invoices:
+                move.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=accountant.id,
+                    summary=self.with_context(lang=accountant.lang).env._(
+                        "Post the invoice of the correction %s", correction.name
+                    ),
+                )
+
+    def _reverse_invoices(self, invoices):
+        """Odoo's full reversal (as the "Credit Note" wizard with "Full refund"): a posted credit
+        note per invoice, reconciled with it, linked by ``reversed_entry_id`` and to the form."""
+        self.ensure_one()
+        credit_notes = self.env["account.move"]
+        today = fields.Date.context_today(self)
+        for move in invoices:
+            lang = move.partner_id.lang or self.env.lang
+            ref = self.with_context(lang=lang).env._(
+                "Reversal of: %(invoice)s, A1 Form %(form)s corrected by %(correction)s",
+                invoice=move.name,
+                form=move.a1_form_id.name,
+                correction=self.name,
+            )
+            credit_note = move.with_company(move.company_id)._reverse_moves(
+                [
+                    {
+                        "ref": ref,
+                        "date": today,
+                        "invoice_date": today,
+                        "invoice_date_due": today,
+                        "journal_id": move.journal_id.id,
+                        "invoice_user_id": move.invoice_user_id.id,
+                        "invoice_origin": move.invoice_origin,
+                        "a1_form_id": move.a1_form_id.id,
+                        "auto_post": "no",
+                    }
+                ],
+                cancel=True,
+            )
+            move._message_log(
+                body=self.env._(
+                    "Reversed by %(credit_note)s: A1 Form %(form)s was corrected by %(correction)s.",
+                    credit_note=credit_note.name,
+                    form=move.a1_form_id.name,
+                    correction=self.name,
+                )
+            )
+            credit_notes |= credit_note
+        return credit_notes
+
+    # ------------------------------------------------------------------
+    # The firm's own invoice, recorded from the portal
+    # ------------------------------------------------------------------
+
+    def _record_external_invoice(self, ref, date, amount, mark):
+        """The firm manager records the invoice the firm issued elsewhere (called as sudo from
+        the portal after the caller checked that the user manages this A1 Form's firm)."""
+        self.ensure_one()
+        date = fields.Date.to_date(date) if date else False
+        try:
+            self.lock_for_update()
+        except LockError:
+            raise UserError(self.env._("This A1 Form is being invoiced already.")) from None
+        self.invalidate_recordset(["state", "invoice_status", "external_invoice_ref"])
+        if self.invoice_status != "to_invoice":
+            raise UserError(self.env._("%s is not a signed A1 Form waiting for its invoice.", self.name))
+        if self.firm_company_id:
+            raise UserError(self.env._("This firm invoices A1 Forms in this database."))
+        if not (ref or "").strip() or not date or amount is None or amount < 0:
+            raise UserError(self.env._("Enter the number, the date and the amount of the invoice."))
+        mark = (mark or "").replace(" ", "")
+        if not is_mydata_mark(mark):
+            raise UserError(self.env._("Enter the myDATA MARK of the invoice: the 15-digit number myDATA gave it."))
+        # Not a locked field: recording the invoice does not change what the customer signed.
+        self.write(
+            {
+                "external_invoice_ref": ref.strip()[:64],
+                "external_invoice_date": date,
+                "external_invoice_amount": amount,
+                "external_invoice_mark": mark,
+            }
+        )
+        self.message_post(
+            body=self.env._(
+                "Invoiced by the firm: invoice %(ref)s of %(date)s, myDATA MARK %(mark)s.",
+                ref=self.external_invoice_ref,
+                date=fields.Date.to_string(date),
+                mark=mark,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    # ------------------------------------------------------------------
+    # Daily cron: reminder after 2 working days, account manager after 5
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_remind_unsigned(self):
+        """Daily, set-based: per company, one search for the filed forms unsigned for 2
+        working days and not reminded yet, one for those unsigned for 5 and not escalated."""
+        now = fields.Datetime.now()
+        Request = self.env["support.request"]
+        Form = self.sudo()  # a system cron over every company
+        # sudo: every company with a working calendar, for the cron
+        for company in self.env["res.company"].sudo().search([("resource_calendar_id", "!=", False)]):
+            calendar = company.resource_calendar_id
+            cutoff = Request._support_escalation_cutoff(calendar, now, SIGN_REMINDER_WORKING_DAYS)
+            if cutoff:
+                Form._support_lock_filed(
+                    [
+                        ("company_id", "=", company.id),
+                        ("state", "=", "filed"),
+                        ("filed_on", "<", cutoff),
+                        ("sign_reminder_sent_on", "=", False),
+                    ]
+                )._support_send_sign_reminder()
+            cutoff = Request._support_escalation_cutoff(calendar, now, SIGN_ESCALATION_WORKING_DAYS)
+            if cutoff:
+                Form._support_lock_filed(
+                    [
+                        ("company_id", "=", company.id),
+                        ("state", "=", "filed"),
+                        ("filed_on", "<", cutoff),
+                        ("sign_escalated_on", "=", False),
+                    ]
+                )._support_escalate_unsigned()
+
+    def _support_lock_filed(self, domain):
+        """The forms of ``domain``, less those another transaction holds (a customer
+        signing right now): read again once locked, in case they were signed meanwhile."""
+        candidates = self.search(domain, order="filed_on, id")
+        locked = candidates.try_lock_for_update()
+        return self.search([("id", "in", locked.ids)] + domain, order="id")
+
+    def _support_send_sign_reminder(self):
+        self.write({"sign_reminder_sent_on": fields.Datetime.now()})
+        self._support_post_letter("certified_support.mail_template_a1_sign_reminder")
+
+    def _support_escalate_unsigned(self):
+        """One activity per form for its request's account manager (the administrator
+        when the customer has none), in the manager's language."""
+        self.write({"sign_escalated_on": fields.Datetime.now()})
+        admin = self.env.ref("base.user_admin")
+        for form in self:
+            user = form.request_id.user_id or admin
+            form.activity_schedule(
+                "certified_support.mail_activity_a1_unsigned",
+                user_id=user.id,
+                note=form.with_context(lang=user.lang).env._(
+                    "%(customer)s has not signed the A1 Form %(form)s 5 working days after it was filed, "
+                    "despite the reminder: call them and ask them to sign it.",
+                    customer=(form.contact_id or form.partner_id).display_name,
+                    form=form.name,
+                ),
+            )

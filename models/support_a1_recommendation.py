@@ -7,9 +7,10 @@ from ..input_bounds import MAX_AMOUNT, RECOMMENDATION_MAX_LENGTH
 class SupportA1Recommendation(models.Model):
     """What the technician recommends beyond the meeting; the customer accepts it or not.
 
-    What follows an accepted recommendation depends on its kind (support_a1_form_orders.py):
-    a software change or a hosting extension becomes a production order (ΠΠΥ), hardware is
-    notified to the technician's firm, anything else is an activity for the account manager.
+    What follows an accepted recommendation depends on its kind (the A1 Form's
+    ``_create_orders_from_recommendations()``): a software change or a hosting extension
+    becomes a production order (ΠΠΥ), hardware is notified to the technician's firm,
+    anything else is an activity for the account manager.
     """
 
     _name = "support.a1.recommendation"

@@ -17,11 +17,14 @@ SPECIFICATION_FIELDS = (
 
 class SupportProductionOrder(models.Model):
     """ΠΠΥ: the customer's production or support order for an accepted software change or
-    hosting extension recommended in a signed A1 Form. Invoiced by the vendor to the firm."""
+    hosting extension recommended in a signed A1 Form. Invoiced by the vendor to the firm.
+
+    The customer's letters (``support.letter.mixin``): "Complete your production order"
+    when it is opened for the customer, and a letter for each change of its state."""
 
     _name = "support.production.order"
     _description = "Production or Support Order"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "support.input.guard"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "support.input.guard", "support.letter.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -167,7 +170,9 @@ class SupportProductionOrder(models.Model):
                     )
                     or "/"
                 )
-        return super().create(vals_list)
+        orders = super().create(vals_list)
+        orders._support_send_state_letters()
+        return orders
 
     def write(self, vals):
         # What the customer accepted is what is invoiced: the agreed amount is fixed from then on.
@@ -188,7 +193,16 @@ class SupportProductionOrder(models.Model):
                 raise UserError(
                     self.env._("The customer's acceptance of the agreed amount is recorded from the portal only.")
                 )
-        return super().write(vals)
+        if "state" not in vals:
+            return super().write(vals)
+        before = {order.id: order.state for order in self}
+        result = super().write(vals)
+        changed = self.filtered(lambda order: before[order.id] != order.state)
+        # An invoice cancelled in accounting puts the order back to accepted: nothing new
+        # for the customer, who was told it is accepted already.
+        changed = changed.filtered(lambda order: not (before[order.id] == "invoiced" and order.state == "accepted"))
+        changed._support_send_state_letters()
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -229,7 +243,7 @@ class SupportProductionOrder(models.Model):
 
     def action_request_clarification(self):
         self._check_state(("submitted",), self.env._("Clarifications are asked for a submitted order."))
-        self.write({"state": "clarification"})  # the customer's letter: support_production_order_letters.py
+        self.write({"state": "clarification"})  # the customer's letter: write()
         return True
 
     def action_accept(self):
@@ -404,3 +418,13 @@ class SupportProductionOrder(models.Model):
 
     def action_view_invoices(self):
         return self.invoice_ids._get_records_action(name=self.env._("Invoices"))
+
+    # ------------------------------------------------------------------
+    # Letters to the customer (support.letter.mixin)
+    # ------------------------------------------------------------------
+
+    def _support_send_state_letters(self):
+        """The letter of each order's current state: to complete it in draft, the news otherwise."""
+        drafts = self.filtered(lambda order: order.state == "draft")
+        drafts._support_post_letter("certified_support.mail_template_production_order_complete")
+        (self - drafts)._support_post_letter("certified_support.mail_template_production_order_state")

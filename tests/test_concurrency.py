@@ -22,7 +22,7 @@ from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name, tagged
 from odoo.tools import SQL, mute_logger
 
-from ..models import support_request_rating
+from ..models import support_request
 
 TIMEOUT = 30  # seconds: a test that would hang fails instead
 
@@ -280,7 +280,7 @@ class TestConcurrency(BaseCase):
 
         with (
             patch.object(self.Request, "_support_schedule_activities", killed_in_second_batch),
-            patch.object(support_request_rating, "ESCALATION_BATCH_SIZE", 2),
+            patch.object(support_request, "ESCALATION_BATCH_SIZE", 2),
             self._cursor() as cr,
         ):
             with self.assertRaises(SystemExit):

@@ -34,7 +34,7 @@ class TestCti(SupportHttpCommon):
             ]
         )
         (cls.open_request | cls.closed_request)._register_request(cls.customer_contact)
-        cls.closed_request._cancel("Λύθηκε τηλεφωνικά.")
+        cls.closed_request._action_cancel("Λύθηκε τηλεφωνικά.")
         cls.env["ir.config_parameter"].set_param("certified_support.cti_api_key", KEY)
 
     def _lookup(self, number="+30 210 7489589", headers=None):

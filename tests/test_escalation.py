@@ -6,7 +6,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-from ..models import support_request_rating
+from ..models import support_request
 from .common import SupportCommon
 from .rating_common import RatingMixin
 
@@ -109,7 +109,7 @@ class TestEscalation(RatingMixin, SupportCommon):
             return 0  # the time is up after each batch: the job is killed, to be run again
 
         with (
-            patch.object(support_request_rating, "ESCALATION_BATCH_SIZE", 2),
+            patch.object(support_request, "ESCALATION_BATCH_SIZE", 2),
             patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress),
             freeze_time("2026-03-20 10:00:00"),
         ):
@@ -202,7 +202,7 @@ class TestEscalation(RatingMixin, SupportCommon):
     def test_long_list_is_cut_and_counted(self):
         first = self._signed_request("2026-03-13 08:00:00")
         second = self._signed_request("2026-03-13 09:00:00")
-        with patch.object(support_request_rating, "ESCALATION_MAIL_ROWS", 1), freeze_time("2026-03-20 10:00:00"):
+        with patch.object(support_request, "ESCALATION_MAIL_ROWS", 1), freeze_time("2026-03-20 10:00:00"):
             self._escalate()
         mail = self._close_by_phone_mails(first)
         self.assertEqual(len(mail), 1)

@@ -86,8 +86,13 @@ class TestLintSettings(unittest.TestCase):
                     return self.env._("Hello %s" % self.name)
             """
         self._write("sample_addon/__init__.py", "from . import models\n")
-        self._write("sample_addon/models/__init__.py", "from . import res_partner\n")
+        self._write("sample_addon/models/__init__.py", "from . import res_partner\nfrom . import res_partner_more\n")
         self._write("sample_addon/models/res_partner.py", models)
+        # a second file extending the same model: one file per model (issue 16)
+        self._write(
+            "sample_addon/models/res_partner_more.py",
+            'from odoo import models\n\n\nclass ResPartner(models.Model):\n    _inherit = "res.partner"\n',
+        )
         self._write("sample_addon/README.rst", "Sample\n")
         self._write(
             "sample_addon/__manifest__.py",
@@ -97,6 +102,7 @@ class TestLintSettings(unittest.TestCase):
         self.assertIn(("invalid-commit", "res_partner.py"), found)
         self.assertIn(("translation-not-lazy", "res_partner.py"), found)  # "…%s" % value inside _()
         self.assertNotIn("manifest-required-author", {symbol for symbol, _file in found})
+        self.assertIn("consider-merging-classes-inherited", {symbol for symbol, _file in found})
         # an addon of another author is refused, as OCA refuses an addon not authored by OCA
         self._write(
             "sample_addon/__manifest__.py", repr({"name": "Sample", "version": "19.0.1.0.0", "license": "LGPL-3"})

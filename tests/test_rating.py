@@ -199,7 +199,7 @@ class TestRating(RatingMixin, SupportCommon):
         with freeze_time("2026-03-20 10:00:00"):
             self._escalate()
         with self.assertRaisesRegex(UserError, "close it by phone"):
-            request._cancel("Δεν απαντά.")
+            request._action_cancel("Δεν απαντά.")
 
     def test_acceptance_page_carries_the_rating_qr_code(self):
         """Once signed (step 7 before 8): the unsigned page carries none (test_rating_portal)."""

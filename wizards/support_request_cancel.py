@@ -14,5 +14,5 @@ class SupportRequestCancel(models.TransientModel):
     _support_text_max_lengths = {"reason": LONG_TEXT_MAX_LENGTH}
 
     def action_confirm(self):
-        self.request_ids._cancel(self.reason)
+        self.request_ids._action_cancel(self.reason)
         return {"type": "ir.actions.act_window_close"}

@@ -117,7 +117,7 @@ class SupportRequestClosePhone(models.TransientModel):
         request = self.request_id
         if self.attempts < 1:
             raise UserError(self.env._("Enter how many times you called."))
-        request.write({"state": "closed", "support_close_attempts": self.attempts})
+        request._action_close(close_attempts=self.attempts)
         request.message_post(
             body=Markup("%s")
             % self.env._(

@@ -113,16 +113,5 @@ class SupportRequestSchedule(models.TransientModel):
             request.event_id.write(values)
         else:
             request.event_id = self.env["calendar.event"].create(values)
-        request.write(
-            {
-                "technician_id": self.technician_id.id,
-                "location": self.location,
-                "meeting_address": self.address,
-                "state": "scheduled",
-            }
-        )
-        request.activity_feedback(
-            ["certified_support.mail_activity_to_schedule"],
-            feedback=self.env._("Meeting booked with %s", self.technician_id.name),
-        )
+        request._action_schedule(self.technician_id, self.location, self.address)
         return {"type": "ir.actions.act_window_close"}
