@@ -524,7 +524,7 @@ def orm(args):  # noqa: C901 - the measurements one after the other
                                 FROM support_a1_form a JOIN support_a1_form_line l ON l.a1_form_id = a.correction_of_id
                                WHERE a.name LIKE '%%-C'""")
                 cr.execute("ANALYZE support_a1_form")
-            Export = env["support.xlsx.export"].with_user(user_manager).with_context(lang="en_US")
+            Export = env["support.xlsx.export.engine"].with_user(user_manager).with_context(lang="en_US")
             n_forms = Export.env["support.a1.form"].search_count([])
             options = {
                 "date_from": False,
