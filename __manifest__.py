@@ -2,7 +2,7 @@
     "name": "Certified Support",
     "summary": "Support contracts (ESTES), fault catalogue and certified partner "
     "technicians for a software vendor's customers",
-    "version": "19.0.1.4.0",
+    "version": "19.0.1.5.0",
     "category": "Services",
     "license": "LGPL-3",
     "author": "Certified Support developers",

@@ -8,6 +8,7 @@ from . import ir_sequence
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import support_certification
 from . import support_input_guard
 from . import support_letters
 from . import support_priced_line

@@ -18,5 +18,5 @@ class EventEvent(models.Model):
             registrations = (
                 self.env["event.registration"].sudo().search([("event_id", "in", self.ids), ("state", "=", "done")])
             )
-            registrations.partner_id._support_update_certification()
+            registrations.partner_id._support_certification_changed()
         return result

@@ -16,17 +16,17 @@ class EventRegistration(models.Model):
         )
         result = super().write(vals)
         if attendees is not None:
-            (attendees | self.partner_id)._support_update_certification()
+            (attendees | self.partner_id)._support_certification_changed()
         return result
 
     def unlink(self):
         attendees = self.partner_id
         result = super().unlink()
-        attendees._support_update_certification()
+        attendees._support_certification_changed()
         return result
 
     def _support_update_attendees(self):
         """Attending an academy session counts towards the attendee's certification."""
         self.filtered(
             lambda r: r.state == "done" and r.event_id.is_support_academy
-        ).partner_id._support_update_certification()
+        ).partner_id._support_certification_changed()

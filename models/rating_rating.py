@@ -55,14 +55,14 @@ class RatingRating(models.Model):
         before = self._support_rated_technicians() if watched & set(vals) else None
         result = super().write(vals)
         if before is not None:
-            (before | self._support_rated_technicians())._support_update_certification()
+            (before | self._support_rated_technicians())._support_certification_changed()
         return result
 
     def unlink(self):
         self._support_check_not_staff_edit()
         technicians = self._support_rated_technicians()
         result = super().unlink()
-        technicians._support_update_certification()
+        technicians._support_certification_changed()
         return result
 
     def _support_vals_target_request(self, vals):
@@ -89,7 +89,7 @@ class RatingRating(models.Model):
         )  # technicians whose score a rating changes
 
     def _support_update_rated_technicians(self):
-        self.filtered("consumed")._support_rated_technicians()._support_update_certification()
+        self.filtered("consumed")._support_rated_technicians()._support_certification_changed()
 
     @api.depends("rating", "consumed")
     def _compute_support_satisfaction(self):

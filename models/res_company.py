@@ -104,13 +104,12 @@ class ResCompany(models.Model):
         before = {company: [company[name] for name in rules] for company in self} if rules else {}
         result = super().write(vals)
         if any(before[company] != [company[name] for name in rules] for company in before):
-            # New rules: every technician is checked again by the certification cron, now.
+            # New rules: every technician is checked again, by the triggered cron.
             technicians = (
                 self.env["res.partner"]
-                .sudo()
+                .sudo()  # the status is the vendor's, whoever changes the rules
                 .with_context(active_test=False)
                 .search([("support_certification_checked_on", "!=", False)])
             )
-            technicians.write({"support_certification_checked_on": False})
-            self.env.ref("certified_support.ir_cron_support_certification")._trigger()
+            self.env["support.certification.engine"]._mark_dirty(technicians, sync_limit=0)
         return result

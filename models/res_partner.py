@@ -1,34 +1,17 @@
 """Partners in Certified Support: the customers (the contract gate, finding the caller by
 phone or VAT number), the partner firms and the certification of their technicians.
 
-Certification of partner technicians (step 0): a live, computed, stored status.
-
-A technician (a contact of a partner firm) is certified when, today:
-
-* the firm maintains at least N active installations of the vendor's products;
-* the technician attended an academy session (``event.event`` flagged as academy,
-  registration "Attended") that ended in the last N months;
-* the customers' satisfaction with the technician is at least N%: the share of "happy"
-  ratings (4 or 5 out of 5) among the customers' ratings of the RV requests they handled,
-  given in the last N months; without ratings, the company setting decides;
-* for an IT firm, the firm holds a cooperation contract in force;
-* the vendor approved the firm's proposal of the technician.
-
-The thresholds and windows are company settings. The status and its reasons are stored
-(searchable, tracked) and recomputed when an input changes and by a nightly cron.
+Certification of partner technicians (step 0): a live, stored status with its reasons as
+codes; the engine (collect → evaluate → explain, its rules and its one trigger) is
+``support.certification.engine`` in support_certification.py.
 """
 
 import re
 from collections import defaultdict
-from datetime import datetime, time
-
-from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command, Domain
-from odoo.tools import float_compare
-from odoo.tools.misc import format_date, formatLang
 
 SUPPORT_FIRM_KINDS = [
     ("it_firm", "IT firm"),
@@ -56,17 +39,11 @@ SATISFACTION_HELP = (
 # Written only by the certification computation (as superuser).
 CERTIFICATION_FIELDS = {
     "support_certified",
-    "support_certification_reasons",
+    "support_certification_reason_codes",
     "support_certified_since",
     "support_certification_checked_on",
+    "support_certification_dirty",
 }
-FIGURE_FIELDS = [
-    "support_active_installation_count",
-    "support_academy_last_date",
-    "support_rating_count",
-    "support_satisfaction",
-    "support_has_cooperation_contract",
-]
 # Written by the proposal workflow: the firm's proposal (portal, checked) and the
 # support manager's decision.
 PROPOSAL_FIELDS = {
@@ -129,13 +106,17 @@ class ResPartner(models.Model):
         help="Currently certified to support the vendor's customers: every condition of "
         "certification holds today. Recomputed when an input changes and every night.",
     )
+    # The failing conditions as language-neutral codes with their values
+    # ([[code, {name: value}], ...]), rendered in the reader's language below.
+    support_certification_reason_codes = fields.Json(string="Reasons (codes)", readonly=True, copy=False)
     support_certification_reasons = fields.Text(
         string="Why not certified",
-        readonly=True,
-        copy=False,
-        translate=True,
-        tracking=True,
+        compute="_compute_support_certification_reasons",
         help="The conditions of certification that do not hold today.",
+    )
+    # An input of the status changed: the engine evaluates the partner again soon.
+    support_certification_dirty = fields.Boolean(
+        string="Certification to check", readonly=True, copy=False, index="btree_not_null"
     )
     support_certified_since = fields.Date(string="Certified since", readonly=True, copy=False)
     support_certification_checked_on = fields.Date(string="Certification checked on", readonly=True, copy=False)
@@ -332,6 +313,15 @@ class ResPartner(models.Model):
     # Certification of technicians (step 0)
     # ------------------------------------------------------------------
 
+    @api.depends("support_certification_reason_codes")
+    @api.depends_context("lang")
+    def _compute_support_certification_reasons(self):
+        engine = self.env["support.certification.engine"]
+        for partner in self:
+            partner.support_certification_reasons = (
+                "\n".join(engine._explain(partner.support_certification_reason_codes)) or False
+            )
+
     @api.depends_context("company")
     def _compute_support_network_figures(self):
         # Figures of the saved records (a form being edited shows those of its record).
@@ -350,8 +340,9 @@ class ResPartner(models.Model):
             if firms
             else self.browse()
         )
-        data = (technicians | firm_technicians)._support_certification_data(self.env.company)
-        firm_data = self._support_firm_data(saved.commercial_partner_id)
+        engine = self.env["support.certification.engine"]
+        data = engine._collect(technicians | firm_technicians, self.env.company)
+        firm_data = engine._collect_firms(saved.commercial_partner_id)
         ratings_by_firm = defaultdict(lambda: [0, 0])
         for technician in firm_technicians:
             ratings_by_firm[technician.commercial_partner_id][0] += data[technician]["ratings"]
@@ -377,18 +368,14 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partners = super().create(vals_list)
-        technicians = partners.filtered("is_support_technician")
-        if technicians:
-            technicians._support_update_certification()
+        partners.filtered("is_support_technician")._support_certification_changed()
         return partners
 
     def write(self, vals):
         self._support_check_protected_fields(vals)
         result = super().write(vals)
-        if {"is_support_technician", "parent_id", "active", "company_id"} & set(vals):
-            self._support_update_certification()
-        if {"support_firm_kind", "active"} & set(vals) and any(self.mapped("is_company")):
-            self.filtered("is_company")._support_update_firm_certification()
+        if {"is_support_technician", "parent_id", "active", "company_id", "support_firm_kind"} & set(vals):
+            self._support_certification_changed()
         return result
 
     def _support_check_protected_fields(self, vals):
@@ -440,12 +427,13 @@ class ResPartner(models.Model):
         if any(partner.support_proposal_state != "proposed" for partner in self):
             raise UserError(self.env._("Only a proposed technician can be approved."))
         # The manager was checked above; the conditions read other firms' data.
-        results = self.sudo()._support_certification_results(skip_approval=True)
+        engine = self.env["support.certification.engine"]
+        results = engine._results(self.sudo(), skip_approval=True)
         failing = [
             self.env._(
                 "%(technician)s: %(reasons)s",
                 technician=partner.display_name,
-                reasons="; ".join(partner._support_render_reasons(results[partner])),
+                reasons="; ".join(engine._explain(results[partner])),
             )
             for partner in self
             if results[partner]
@@ -541,216 +529,16 @@ class ResPartner(models.Model):
     # Computation
     # ------------------------------------------------------------------
 
-    @api.model
-    def _support_firm_data(self, firms):
-        """Firm-level inputs for ``firms``: active installations and contracts in force."""
-        today = fields.Date.context_today(self)
-        # sudo: counts, whatever the reader may see; archived installations do not count
-        Installation = self.env["support.installation"].sudo().with_context(active_test=True)
-        installations = dict(Installation._read_group([("firm_id", "in", firms.ids)], ["firm_id"], ["__count"]))
-        contracts = self.env["support.cooperation.contract"]._get_firms_with_active_contract(firms, today)
-        return {"installations": installations, "contracts": contracts}
-
-    def _support_certification_data(self, company):
-        """The inputs of certification for these technicians, with a few grouped queries.
-
-        :return: {partner: {"firm", "installations", "contract", "academy", "academy_last",
-                  "ratings", "top"}}
-        """
-        # sudo: the status is computed from data the reader may not see; archived
-        # installations and sessions never count.
-        partners = self.sudo().with_context(active_test=True)
-        now = fields.Datetime.now()
-        today = fields.Date.context_today(self)
-        firms = partners.commercial_partner_id.filtered("support_firm_kind")
-        firm_data = partners._support_firm_data(firms)
-
-        academy_from = today - relativedelta(months=company.support_cert_academy_months)
-        Registration = partners.env["event.registration"]
-        attended = Registration._read_group(
-            [
-                ("partner_id", "in", partners.ids),
-                ("state", "=", "done"),
-                ("event_id.is_support_academy", "=", True),
-            ],
-            ["partner_id", "event_id", "event_slot_id"],
-        )
-        academy_last = {}
-        for partner, event, slot in attended:
-            end = slot.end_datetime or event.date_end
-            academy_last[partner] = max(academy_last.get(partner, end), end)
-
-        rating_from = now - relativedelta(months=company.support_cert_satisfaction_months)
-        ratings = partners.env["rating.rating"]._read_group(
-            [
-                ("res_model", "=", "support.request"),
-                ("rated_partner_id", "in", partners.ids),
-                ("consumed", "=", True),
-                ("rating", ">=", 1),
-                ("rated_on", ">=", rating_from),
-            ],
-            ["rated_partner_id", "rating_text"],
-            ["__count"],
-        )
-        counts = defaultdict(lambda: [0, 0])
-        for partner, rating_text, count in ratings:
-            counts[partner][0] += count
-            if rating_text == "top":
-                counts[partner][1] += count
-
-        academy_from_dt = datetime.combine(academy_from, time.min)
-        return {
-            partner: {
-                "firm": partner.commercial_partner_id if partner.commercial_partner_id in firms else False,
-                "installations": firm_data["installations"].get(partner.commercial_partner_id, 0),
-                "contract": partner.commercial_partner_id in firm_data["contracts"],
-                "academy": bool(academy_last.get(partner) and academy_last[partner] >= academy_from_dt),
-                "academy_from": academy_from,
-                "academy_last": academy_last.get(partner, False),
-                "ratings": counts[partner][0],
-                "top": counts[partner][1],
-            }
-            for partner in partners
-        }
-
-    def _support_certification_results(self, skip_approval=False):
-        """Which conditions fail for each of these partners, as language-neutral reasons.
-
-        :return: {partner: [(code, params), ...]} (an empty list: certified)
-        """
-        results = {}
-        for company, partners in self.grouped(lambda p: p.company_id or self.env.company).items():
-            data = partners._support_certification_data(company)
-            for partner in partners:
-                results[partner] = partner._support_evaluate(data[partner], company, skip_approval)
-        return results
-
-    def _support_evaluate(self, data, company, skip_approval=False):
-        self.ensure_one()
-        firm = data["firm"]
-        if not self.is_support_technician or self.is_company or not firm or not self.active:
-            return [("no_firm", {})]
-        reasons = []
-        minimum = company.support_cert_min_installations
-        if data["installations"] < minimum:
-            reasons.append(("installations", {"count": data["installations"], "minimum": minimum}))
-        if not data["academy"]:
-            reasons.append(("academy", {"date": data["academy_from"]}))
-        if data["ratings"]:
-            rate = data["top"] * 100.0 / data["ratings"]
-            if float_compare(rate, company.support_cert_min_satisfaction, precision_digits=2) < 0:
-                reasons.append(("satisfaction", {"rate": rate, "minimum": company.support_cert_min_satisfaction}))
-        elif not company.support_cert_unrated_satisfied:
-            reasons.append(("no_ratings", {"months": company.support_cert_satisfaction_months}))
-        if firm.support_firm_kind == "it_firm" and not data["contract"]:
-            reasons.append(("contract", {}))
-        if not skip_approval and self.support_proposal_state != "approved":
-            reasons.append(("approval", {"state": self.support_proposal_state}))
-        return reasons
-
-    def _support_render_reasons(self, reasons):
-        """The reasons as sentences in the language of the environment."""
-        env = self.env
-        texts = []
-        for code, params in reasons:
-            if code == "no_firm":
-                texts.append(env._("not an active technician of a partner firm"))
-            elif code == "installations":
-                texts.append(env._("%(count)s of %(minimum)s active installations", **params))
-            elif code == "academy":
-                texts.append(env._("no academy session attended since %(date)s", date=format_date(env, params["date"])))
-            elif code == "satisfaction":
-                texts.append(
-                    env._(
-                        "satisfaction %(rate)s%% < %(minimum)s%%",
-                        rate=formatLang(env, params["rate"], digits=1),
-                        minimum=formatLang(env, params["minimum"], digits=1),
-                    )
-                )
-            elif code == "no_ratings":
-                texts.append(env._("no customer rating in the last %(months)s months", **params))
-            elif code == "contract":
-                texts.append(env._("no active cooperation contract"))
-            elif code == "approval":
-                # Code translations, loaded even while the module installs (demo data),
-                # unlike the selection's own labels.
-                states = {
-                    "none": env._("not proposed"),
-                    "proposed": env._("proposed, waiting for the decision"),
-                    "rejected": env._("rejected"),
-                }
-                texts.append(
-                    env._(
-                        "not approved by the vendor (proposal: %(state)s)",
-                        state=states.get(params["state"], params["state"]),
-                    )
-                )
-        return texts
+    def _support_certification_changed(self):
+        """An input of the certification of these partners (technicians, or firms: all
+        their technicians) changed: the one trigger of the engine."""
+        self.env["support.certification.engine"]._mark_dirty(self)
 
     def _support_update_certification(self):
-        """Recompute and store the status of these partners (technicians, or partners that
-        were certified), and tell the people concerned when a technician loses it."""
-        # sudo: the status is the vendor's, whatever user's change triggered the update.
-        partners = (
-            self.sudo()
-            .with_context(active_test=False)
-            .filtered(lambda p: p.is_support_technician or p.support_certified)
-        )
-        if not partners:
-            return
-        today = fields.Date.context_today(partners)
-        results = partners._support_certification_results()
-        langs = [code for code, _name in self.env["res.lang"].get_installed()]
-        other_langs = [code for code in langs if code != "en_US"]
-
-        by_values = defaultdict(lambda: partners.browse())
-        lost = partners.browse()
-        for partner in partners:
-            reasons = results[partner]
-            certified = not reasons
-            values = {"support_certification_checked_on": today}
-            if certified != partner.support_certified:
-                values["support_certified"] = certified
-                values["support_certified_since"] = today if certified else False
-                if not certified:
-                    lost |= partner
-            texts = {
-                lang: "\n".join(partner.with_context(lang=lang)._support_render_reasons(reasons)) or False
-                for lang in langs
-            }
-            current = {lang: partner.with_context(lang=lang).support_certification_reasons or False for lang in langs}
-            if texts != current:
-                values["support_certification_reasons"] = tuple(sorted(texts.items()))
-            by_values[tuple(sorted(values.items()))] |= partner
-
-        for values, group in by_values.items():
-            values = dict(values)
-            texts = dict(values.pop("support_certification_reasons", ()))
-            if texts:
-                values["support_certification_reasons"] = texts.get("en_US") or False
-            group.with_context(lang="en_US").write(values)
-            if texts.get("en_US"):
-                for lang in other_langs:
-                    group.with_context(lang=lang).write({"support_certification_reasons": texts[lang]})
-        # The figures (counts, satisfaction) are not stored: read them afresh.
-        (partners | partners.commercial_partner_id).invalidate_recordset(FIGURE_FIELDS)
-        lost._support_notify_certification_lost()
-
-    def _support_update_firm_certification(self):
-        """Recompute the status of every technician of these firms."""
-        firms = self.sudo().commercial_partner_id  # sudo: see _support_update_certification
-        if not firms:
-            return
-        technicians = firms.with_context(active_test=False).search(
-            [
-                ("commercial_partner_id", "in", firms.ids),
-                ("is_company", "=", False),
-                "|",
-                ("is_support_technician", "=", True),
-                ("support_certified", "=", True),
-            ]
-        )
-        technicians._support_update_certification()
+        """Evaluate these partners now and store their status (the manager's button,
+        the proposal workflow, the benchmark)."""
+        engine = self.env["support.certification.engine"]
+        engine._run(engine._concerned(self))
 
     def _support_notify_certification_lost(self):
         """E-mail the firm managers and the account managers of the technician's scheduled
@@ -784,27 +572,3 @@ class ResPartner(models.Model):
                     technician.id,
                     email_values={"recipient_ids": [Command.set(partners.ids)]},
                 )
-
-    @api.model
-    def _cron_update_support_certification(self, batch_size=200):
-        """Nightly: expire ended cooperation contracts, then check every technician once a
-        day, in batches (time-based conditions lapse without any change of data)."""
-        self.env["support.cooperation.contract"]._cron_expire()
-        Cron = self.env["ir.cron"]
-        today = fields.Date.context_today(self)
-        domain = Domain.AND(
-            [
-                Domain("is_support_technician", "=", True) | Domain("support_certified", "=", True),
-                Domain("support_certification_checked_on", "=", False)
-                | Domain("support_certification_checked_on", "<", today),
-            ]
-        )
-        Partner = self.with_context(active_test=False)
-        while True:
-            partners = Partner.search(domain, limit=batch_size, order="id")
-            if not partners:
-                break
-            partners._support_update_certification()
-            remaining = Partner.search_count(domain) if len(partners) == batch_size else 0
-            if not Cron._commit_progress(len(partners), remaining=remaining) or not remaining:
-                break

@@ -106,7 +106,7 @@ class SupportCooperationContract(models.Model):
                     or "/"
                 )
         contracts = super().create(vals_list)
-        contracts.filtered(lambda c: c.state == "active").firm_id._support_update_firm_certification()
+        contracts.filtered(lambda c: c.state == "active").firm_id._support_certification_changed()
         return contracts
 
     def write(self, vals):
@@ -114,7 +114,7 @@ class SupportCooperationContract(models.Model):
         firms = self.firm_id if watched & set(vals) else self.env["res.partner"]
         result = super().write(vals)
         if firms:
-            (firms | self.firm_id)._support_update_firm_certification()
+            (firms | self.firm_id)._support_certification_changed()
         return result
 
     @api.ondelete(at_uninstall=False)

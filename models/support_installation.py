@@ -43,18 +43,18 @@ class SupportInstallation(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         installations = super().create(vals_list)
-        installations.firm_id._support_update_firm_certification()
+        installations.firm_id._support_certification_changed()
         return installations
 
     def write(self, vals):
         firms = self.firm_id if {"firm_id", "active"} & set(vals) else None
         result = super().write(vals)
         if firms is not None:
-            (firms | self.firm_id)._support_update_firm_certification()
+            (firms | self.firm_id)._support_certification_changed()
         return result
 
     def unlink(self):
         firms = self.firm_id
         result = super().unlink()
-        firms._support_update_firm_certification()
+        firms._support_certification_changed()
         return result

@@ -240,13 +240,19 @@ class TestCertification(SupportCommon):
         self.assertTrue(self.technician.support_certified)
 
     def test_new_rules_recheck_every_technician(self):
-        cron = self.env.ref("certified_support.ir_cron_support_certification")
+        cron = self.env.ref("certified_support.ir_cron_support_certification_dirty")
         triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
         self.company.support_cert_academy_months = 12  # unchanged: nothing to do
-        self.assertTrue(self.technician.support_certification_checked_on)
-        self.company.support_cert_academy_months = 6
-        self.assertFalse(self.technician.support_certification_checked_on, "the cron checks everyone again")
+        self.assertFalse(self.technician.support_certification_dirty)
+        self.company.support_cert_min_installations = 6
+        self.assertTrue(self.technician.support_certification_dirty, "the cron checks everyone again")
+        self.assertTrue(self.technician.support_certified, "until the triggered cron runs")
         self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1)
+        with self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        self.env.invalidate_all()
+        self.assertFalse(self.technician.support_certification_dirty)
+        self._assert_not_certified(self.technician, "5 of 6 active installations")
         for values in (
             {"support_cert_min_satisfaction": 101},
             {"support_cert_academy_months": 0},

@@ -61,3 +61,56 @@ class TestMigration19014(ProductionOrderMixin, SupportCommon):
         self.migration.migrate(self.env.cr, None)
         form.invalidate_recordset()
         self.assertFalse(form.filed_on)
+
+
+@tagged("post_install", "-at_install")
+class TestMigration19015(SupportCommon):
+    """Upgrading to 19.0.1.5.0: the reasons of certification, stored as translated text
+    before, are computed again as codes by the triggered cron; the old column goes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.migration = _load_migration("19.0.1.5.0")
+        cls.cron = cls.env.ref("certified_support.ir_cron_support_certification_dirty")
+
+    def _as_before_the_upgrade(self):
+        """The technician as a database of 19.0.1.4.0 holds it: translated text, no codes."""
+        self.env.flush_all()
+        self.env.cr.execute("ALTER TABLE res_partner ADD COLUMN support_certification_reasons jsonb")
+        self.env.cr.execute(
+            "UPDATE res_partner SET support_certification_reasons = %s,"
+            " support_certification_reason_codes = NULL WHERE id = %s",
+            ['{"en_US": "no active cooperation contract"}', self.technician.id],
+        )
+        self.env.invalidate_all()
+
+    def _columns(self):
+        self.env.cr.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_name = 'res_partner' AND column_name LIKE 'support_certification_reason%%'"
+        )
+        return {name for (name,) in self.env.cr.fetchall()}
+
+    def test_reasons_computed_again_as_codes(self):
+        self.assertTrue(self.technician.support_certification_reason_codes)
+        self._as_before_the_upgrade()
+        self.assertFalse(self.technician.support_certification_reasons)
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.cron.id)])
+        self.migration.migrate(self.env.cr, "19.0.1.4.0")
+        self.assertEqual(self._columns(), {"support_certification_reason_codes"}, "the old text column goes")
+        self.env.invalidate_all()
+        self.assertTrue(self.technician.support_certification_dirty)
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.cron.id)]), triggers + 1)
+        with self.enter_registry_test_mode():
+            self.cron.method_direct_trigger()
+        self.env.invalidate_all()
+        self.assertIn("not approved by the vendor", self.technician.support_certification_reasons)
+        self.assertFalse(self.technician.support_certification_dirty)
+
+    def test_new_install_does_nothing(self):
+        self._as_before_the_upgrade()
+        self.migration.migrate(self.env.cr, None)
+        self.assertIn("support_certification_reasons", self._columns())
+        self.env.invalidate_all()
+        self.assertFalse(self.technician.support_certification_dirty)

@@ -18,5 +18,5 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         # certification engine).
         src_partners.sudo().with_context(tracking_disable=True).write(dst_partner._support_protected_values())
         result = super()._update_values(src_partners, dst_partner)
-        dst_partner._support_update_certification()
+        dst_partner._support_certification_changed()
         return result
