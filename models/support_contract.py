@@ -212,14 +212,7 @@ class SupportContract(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"]._support_next(
-                        "support.contract", self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                    )
-                    or "/"
-                )
+        self.env["ir.sequence"]._support_number("support.contract", vals_list)
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
