@@ -146,10 +146,10 @@ class AccountMove(models.Model):
         """An invoice line of the service ``product`` with ``values``: the company's sales VAT
         on services (never a goods tax) mapped by the fiscal position, and the myDATA income
         classification of the invoice ``move_vals``."""
-        taxes = fiscal_position.map_tax(self.env["account.tax"]._support_service_sale_tax(company, product))
+        taxes = self.env["account.tax"]._support_service_taxes(company, fiscal_position, product)
         return {
             "product_id": product.id,
-            "tax_ids": [Command.set(taxes[:1].ids)],  # myDATA: one VAT per line
+            "tax_ids": [Command.set(taxes.ids)],
             **self._support_mydata_line_vals(move_vals, fiscal_position, product),
             **values,
         }

@@ -367,8 +367,8 @@ class SupportProductionOrder(models.Model):
             raise UserError(self.env._("The agreed amount of this production order cannot be accepted now."))
         company = self.company_id
         fpos = self.env["account.fiscal.position"].with_company(company)._get_fiscal_position(self.firm_id)
-        taxes = fpos.map_tax(self.env["account.tax"]._support_service_sale_tax(company, self._get_invoice_product()))
-        totals = taxes[:1].compute_all(self.agreed_amount, currency=self.currency_id)
+        taxes = self.env["account.tax"]._support_service_taxes(company, fpos, self._get_invoice_product())
+        totals = taxes.compute_all(self.agreed_amount, currency=self.currency_id)
         acceptance = self.env["support.acceptance"]._record(
             [
                 {
