@@ -68,7 +68,7 @@ class SupportCustomerPortal(CustomerPortal):
 
     def _support_valid_acceptances(self, request_sudo):
         """What the customer accepted for the request (and its extra actions), in force."""
-        return request_sudo.acceptance_ids.filtered(lambda a: a.state == "valid")
+        return request_sudo.acceptance_ids._filter_valid()
 
     def _support_is_firm_manager(self):
         return request.env.user.has_group("certified_support.group_support_firm_manager")

@@ -28,6 +28,7 @@ from ..input_bounds import (
     parse_id,
     parse_text,
 )
+from ..models.support_priced_line import priced_line_values
 from .portal import SupportCustomerPortal
 
 PROPOSED_ONCE_INDEX = "support_request_extra_proposed_once"  # models.UniqueIndex _proposed_once
@@ -265,18 +266,7 @@ class SupportTechnicianPortal(SupportCustomerPortal):
             if quantity is None:
                 continue
             # Name, price and VAT are the ones the customer accepted, never the form's.
-            line_commands.append(
-                Command.create(
-                    {
-                        "sequence": index,
-                        "product_id": accepted_line.product_id.id,
-                        "name": accepted_line.name,
-                        "quantity": quantity,
-                        "price_unit": accepted_line.price_unit,
-                        "tax_ids": [Command.set(accepted_line.tax_ids.ids)],
-                    }
-                )
-            )
+            line_commands.append(Command.create(priced_line_values(accepted_line, sequence=index, quantity=quantity)))
         if not form["lines"]:
             errors.append(_("An A1 Form needs at least one service given."))
         recommendation_commands = []

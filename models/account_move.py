@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import LockError, UserError, ValidationError
+from odoo.fields import Command
 
 from odoo.addons.l10n_gr_edi.models.preferred_classification import TYPES_WITH_FORBIDDEN_COUNTERPART
 
@@ -128,6 +129,30 @@ class AccountMove(models.Model):
             # Unlinked first so that the orders see no live invoice any more.
             self.write({"production_order_id": False})
             orders._on_invoices_cancelled()
+
+    @api.model
+    def _support_lock_to_invoice(self, documents, busy_message, fnames):
+        """Lock the A1 Forms or production orders about to be invoiced and read ``fnames``
+        again: invoiced once, whatever the number of users trying at the same time (the
+        unique indexes above refuse a second live invoice too)."""
+        try:
+            documents.lock_for_update()
+        except LockError:
+            raise UserError(busy_message) from None
+        documents.invalidate_recordset(fnames)
+
+    @api.model
+    def _support_service_line_vals(self, company, fiscal_position, move_vals, product, **values):
+        """An invoice line of the service ``product`` with ``values``: the company's sales VAT
+        on services (never a goods tax) mapped by the fiscal position, and the myDATA income
+        classification of the invoice ``move_vals``."""
+        taxes = self.env["account.tax"]._support_service_taxes(company, fiscal_position, product)
+        return {
+            "product_id": product.id,
+            "tax_ids": [Command.set(taxes.ids)],
+            **self._support_mydata_line_vals(move_vals, fiscal_position, product),
+            **values,
+        }
 
     @api.model
     def _support_sale_journal(self, company):

@@ -69,3 +69,9 @@ class AccountTax(models.Model):
                 )
             )
         return self.browse(tax.id)
+
+    @api.model
+    def _support_service_taxes(self, company, fiscal_position, product=None):
+        """The VAT of a service `company` invoices to a customer: its sales VAT on services
+        mapped by the customer's fiscal position, one tax (myDATA: one VAT per line)."""
+        return fiscal_position.map_tax(self._support_service_sale_tax(company, product))[:1]

@@ -340,7 +340,7 @@ class SupportA1Form(models.Model):
         # The acceptances of the form's own request, for whoever may read the form (an
         # accountant or a portal user reads no acceptance record).
         for form in self:
-            acceptances = form.request_id.sudo().acceptance_ids.filtered(lambda a: a.state == "valid")
+            acceptances = form.request_id.sudo().acceptance_ids._filter_valid()
             form.accepted_amount_untaxed = sum(acceptances.mapped("amount_untaxed"))
             form.accepted_amount_tax = sum(acceptances.mapped("amount_tax"))
             form.accepted_amount_total = sum(acceptances.mapped("amount_total"))
@@ -461,14 +461,14 @@ class SupportA1Form(models.Model):
                 )
             if vals.get("correction_of_id"):
                 self.browse(vals["correction_of_id"])._check_can_be_corrected()
-            if vals.get("name", "/") == "/":
-                company = self.env["support.request"].browse(vals.get("request_id")).company_id
-                vals["name"] = (
-                    self.env["ir.sequence"]._support_next("support.a1.form", company or self.env.company) or "/"
-                )
             if "line_ids" not in vals and vals.get("request_id"):
                 request = self.env["support.request"].browse(vals["request_id"])
                 vals["line_ids"] = request._prepare_a1_line_commands()
+        self.env["ir.sequence"]._support_number(
+            "support.a1.form",
+            vals_list,
+            company_of=lambda vals: self.env["support.request"].browse(vals.get("request_id")).company_id,
+        )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -1039,11 +1039,11 @@ class SupportA1Form(models.Model):
         if not self.env.user.has_group("account.group_account_invoice"):
             raise AccessError(self.env._("Only accountants create invoices from A1 Forms."))
         self.check_access("read")
-        try:
-            self.lock_for_update()
-        except LockError:
-            raise UserError(self.env._("These A1 Forms are being invoiced by someone else.")) from None
-        self.invalidate_recordset(["state", "invoice_status", "external_invoice_ref"])
+        self.env["account.move"]._support_lock_to_invoice(
+            self,
+            self.env._("These A1 Forms are being invoiced by someone else."),
+            ["state", "invoice_status", "external_invoice_ref"],
+        )
         for form in self:
             if form.invoice_status != "to_invoice":
                 raise UserError(self.env._("%s is not a signed A1 Form waiting for its invoice.", form.name))
@@ -1079,24 +1079,22 @@ class SupportA1Form(models.Model):
         self.ensure_one()
         company = self.firm_company_id
         Move = self.env["account.move"]
-        Tax = self.env["account.tax"]
         fpos = self.env["account.fiscal.position"].with_company(company)._get_fiscal_position(self.partner_id)
         mydata = Move._support_mydata_vals(company, self.partner_id)
-        lines = []
-        for line in self.line_ids:
-            taxes = fpos.map_tax(Tax._support_service_sale_tax(company, line.product_id))
-            lines.append(
-                Command.create(
-                    {
-                        "product_id": line.product_id.id,
-                        "name": line.name,
-                        "quantity": line.quantity,
-                        "price_unit": line.price_unit,
-                        "tax_ids": [Command.set(taxes[:1].ids)],  # myDATA: one VAT per line
-                        **Move._support_mydata_line_vals(mydata, fpos, line.product_id),
-                    }
+        lines = [
+            Command.create(
+                Move._support_service_line_vals(
+                    company,
+                    fpos,
+                    mydata,
+                    line.product_id,
+                    name=line.name,
+                    quantity=line.quantity,
+                    price_unit=line.price_unit,
                 )
             )
+            for line in self.line_ids
+        ]
         return {
             "move_type": "out_invoice",
             "company_id": company.id,
@@ -1221,11 +1219,11 @@ class SupportA1Form(models.Model):
         the portal after the caller checked that the user manages this A1 Form's firm)."""
         self.ensure_one()
         date = fields.Date.to_date(date) if date else False
-        try:
-            self.lock_for_update()
-        except LockError:
-            raise UserError(self.env._("This A1 Form is being invoiced already.")) from None
-        self.invalidate_recordset(["state", "invoice_status", "external_invoice_ref"])
+        self.env["account.move"]._support_lock_to_invoice(
+            self,
+            self.env._("This A1 Form is being invoiced already."),
+            ["state", "invoice_status", "external_invoice_ref"],
+        )
         if self.invoice_status != "to_invoice":
             raise UserError(self.env._("%s is not a signed A1 Form waiting for its invoice.", self.name))
         if self.firm_company_id:

@@ -49,7 +49,7 @@ class SupportA1FormLine(models.Model):
         """Step 6: the A1 Form gives at most the hours the customer accepted for each
         action, at an accepted price; more work needs an extra action accepted first."""
         for form in self.a1_form_id:
-            accepted_lines = form.request_id.acceptance_ids.filtered(lambda a: a.state == "valid").line_ids
+            accepted_lines = form.request_id.acceptance_ids._filter_valid().line_ids
             accepted_hours = defaultdict(float)
             accepted_prices = defaultdict(set)
             for line in accepted_lines:

@@ -132,6 +132,10 @@ class SupportAcceptance(models.Model):
         Acceptance = self.sudo().with_context(clean_context(self.env.context), mail_create_nolog=True)
         return Acceptance.create(vals_list).sudo(self.env.su)  # back to the caller's rights
 
+    def _filter_valid(self):
+        """The acceptances in force: not cancelled."""
+        return self.filtered(lambda a: a.state == "valid")
+
     def _cancel(self, reason):
         """Cancel the acceptances with a reason, kept in their history.
 

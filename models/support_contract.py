@@ -212,14 +212,7 @@ class SupportContract(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"]._support_next(
-                        "support.contract", self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                    )
-                    or "/"
-                )
+        self.env["ir.sequence"]._support_number("support.contract", vals_list)
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
@@ -394,7 +387,6 @@ class SupportContract(models.Model):
         company = self.company_id
         Move = self.env["account.move"].with_company(company)
         fpos = self.env["account.fiscal.position"].with_company(company)._get_fiscal_position(self.partner_id)
-        taxes = fpos.map_tax(self.env["account.tax"]._support_service_sale_tax(company, self.product_id))
         mydata = Move._support_mydata_vals(company, self.partner_id)
         return {
             "move_type": "out_invoice",
@@ -408,14 +400,15 @@ class SupportContract(models.Model):
             "support_contract_id": self.id,
             "invoice_line_ids": [
                 Command.create(
-                    {
-                        "product_id": self.product_id.id,
-                        "name": self._fee_invoice_label(),
-                        "quantity": 1.0,
-                        "price_unit": self.price,
-                        "tax_ids": [Command.set(taxes[:1].ids)],  # myDATA: one VAT per line
-                        **Move._support_mydata_line_vals(mydata, fpos, self.product_id),
-                    }
+                    Move._support_service_line_vals(
+                        company,
+                        fpos,
+                        mydata,
+                        self.product_id,
+                        name=self._fee_invoice_label(),
+                        quantity=1.0,
+                        price_unit=self.price,
+                    )
                 )
             ],
             **mydata,

@@ -96,15 +96,7 @@ class SupportCooperationContract(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"]._support_next(
-                        "support.cooperation.contract",
-                        self.env["res.company"].browse(vals.get("company_id")) or self.env.company,
-                    )
-                    or "/"
-                )
+        self.env["ir.sequence"]._support_number("support.cooperation.contract", vals_list)
         contracts = super().create(vals_list)
         contracts.filtered(lambda c: c.state == "active").firm_id._support_certification_changed()
         return contracts

@@ -1,4 +1,19 @@
 from odoo import api, fields, models
+from odoo.fields import Command
+
+
+def priced_line_values(line, **values):
+    """The values of a line copied from ``line``, a priced line or an action frozen from one
+    (an accepted action): its action, description, hours, unit price and VAT. ``values``
+    add to them or replace them (a sequence, the hours given, another VAT)."""
+    return {
+        "product_id": line.product_id.id,
+        "name": line.name,
+        "quantity": line.quantity,
+        "price_unit": line.price_unit,
+        "tax_ids": [Command.set(line.tax_ids.ids)],
+        **values,
+    }
 
 
 class SupportPricedLine(models.AbstractModel):

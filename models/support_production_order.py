@@ -161,15 +161,7 @@ class SupportProductionOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"]._support_next(
-                        "support.production.order",
-                        self.env["res.company"].browse(vals.get("company_id")) or self.env.company,
-                    )
-                    or "/"
-                )
+        self.env["ir.sequence"]._support_number("support.production.order", vals_list)
         orders = super().create(vals_list)
         orders._support_send_state_letters()
         return orders
@@ -287,11 +279,9 @@ class SupportProductionOrder(models.Model):
         """
         if not self:
             return True
-        try:
-            self.lock_for_update()
-        except LockError:
-            raise UserError(self.env._("These production orders are being invoiced by someone else.")) from None
-        self.invalidate_recordset(["state"])
+        self.env["account.move"]._support_lock_to_invoice(
+            self, self.env._("These production orders are being invoiced by someone else."), ["state"]
+        )
         self._check_state(("accepted",), self.env._("Only accepted production orders are invoiced."))
         self.invalidate_recordset(["amount_acceptance_id"])
         for order in self:
@@ -319,16 +309,16 @@ class SupportProductionOrder(models.Model):
         Move = self.env["account.move"]
         product = self._get_invoice_product()
         fpos = self.env["account.fiscal.position"].with_company(company)._get_fiscal_position(self.firm_id)
-        taxes = fpos.map_tax(self.env["account.tax"]._support_service_sale_tax(company, product))
         mydata = Move._support_mydata_vals(company, self.firm_id)
-        line = {
-            "product_id": product.id,
-            "name": f"{self.name} – {self.title or self.recommendation_id.name or ''}",
-            "quantity": 1.0,
-            "price_unit": self.amount_acceptance_id.amount_untaxed,
-            "tax_ids": [Command.set(taxes[:1].ids)],  # myDATA: one VAT per line
-            **Move._support_mydata_line_vals(mydata, fpos, product),
-        }
+        line = Move._support_service_line_vals(
+            company,
+            fpos,
+            mydata,
+            product,
+            name=f"{self.name} – {self.title or self.recommendation_id.name or ''}",
+            quantity=1.0,
+            price_unit=self.amount_acceptance_id.amount_untaxed,
+        )
         return {
             "move_type": "out_invoice",
             "company_id": company.id,
@@ -377,8 +367,8 @@ class SupportProductionOrder(models.Model):
             raise UserError(self.env._("The agreed amount of this production order cannot be accepted now."))
         company = self.company_id
         fpos = self.env["account.fiscal.position"].with_company(company)._get_fiscal_position(self.firm_id)
-        taxes = fpos.map_tax(self.env["account.tax"]._support_service_sale_tax(company, self._get_invoice_product()))
-        totals = taxes[:1].compute_all(self.agreed_amount, currency=self.currency_id)
+        taxes = self.env["account.tax"]._support_service_taxes(company, fpos, self._get_invoice_product())
+        totals = taxes.compute_all(self.agreed_amount, currency=self.currency_id)
         acceptance = self.env["support.acceptance"]._record(
             [
                 {

@@ -10,6 +10,7 @@ from odoo.fields import Command
 from odoo.tools import SQL
 
 from ..input_bounds import DESCRIPTION_MAX_LENGTH, LONG_TEXT_MAX_LENGTH, check_date_window
+from .support_priced_line import priced_line_values
 
 OPEN_STATES = ("new", "waiting_contract", "to_schedule", "scheduled", "in_progress")
 # Signed and waiting for the customer's rating: the states a rating (or a call) closes.
@@ -248,9 +249,7 @@ class SupportRequest(models.Model):
     @api.depends("acceptance_ids.state", "acceptance_ids.amount_total")
     def _compute_amount_accepted(self):
         for request in self:
-            request.amount_accepted = sum(
-                request.acceptance_ids.filtered(lambda a: a.state == "valid").mapped("amount_total")
-            )
+            request.amount_accepted = sum(request.acceptance_ids._filter_valid().mapped("amount_total"))
 
     @api.depends("a1_form_ids")
     def _compute_a1_form_count(self):
@@ -339,14 +338,7 @@ class SupportRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"]._support_next(
-                        "support.request", self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                    )
-                    or "/"
-                )
+        self.env["ir.sequence"]._support_number("support.request", vals_list)
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
@@ -368,16 +360,9 @@ class SupportRequest(models.Model):
         lines = lines if lines is not None else self.fault_id.line_ids
         line_values = [
             Command.create(
-                {
-                    "sequence": index,
-                    "product_id": line.product_id.id,
-                    "name": line.name,
-                    "quantity": line.quantity,
-                    "price_unit": line.price_unit,
-                    "tax_ids": [Command.set(line.tax_ids.ids)],
-                    "price_subtotal": line.price_subtotal,
-                    "price_total": line.price_total,
-                }
+                priced_line_values(
+                    line, sequence=index, price_subtotal=line.price_subtotal, price_total=line.price_total
+                )
             )
             for index, line in enumerate(lines)
         ]
@@ -551,7 +536,7 @@ class SupportRequest(models.Model):
     def _refuse_without_contract(self):
         """The sales team could not activate an ESTES: tell the customer in writing. The
         accepted costs are cancelled: a refused request is not money to expect."""
-        self.acceptance_ids.filtered(lambda a: a.state == "valid")._cancel(
+        self.acceptance_ids._filter_valid()._cancel(
             self.env._("Refused: the customer holds no active ESTES support contract.")
         )
         self.write({"state": "refused"})
@@ -570,9 +555,7 @@ class SupportRequest(models.Model):
     def _support_letter_acceptances(self):
         """The acceptance the acknowledgement records: the request's own, valid, latest first."""
         self.ensure_one()
-        return self.acceptance_ids.filtered(lambda a: a.kind == "request" and a.state == "valid").sorted(
-            "id", reverse=True
-        )
+        return self.acceptance_ids._filter_valid().filtered(lambda a: a.kind == "request").sorted("id", reverse=True)
 
     def _support_send_extra_proposals(self):
         """The customer is asked to accept or decline the proposed extra actions."""
@@ -658,7 +641,7 @@ class SupportRequest(models.Model):
             )
         if any(request.state in ("done", "closed", "cancelled") for request in self):
             raise UserError(self.env._("A request with a filed A1 Form, closed or cancelled cannot be cancelled."))
-        self.acceptance_ids.filtered(lambda a: a.state == "valid")._cancel(reason)
+        self.acceptance_ids._filter_valid()._cancel(reason)
         self.extra_ids.filtered(lambda e: e.state == "proposed")._refuse()
         self.event_id.sudo().unlink()  # the meeting goes with the request; attendees are told by calendar
         self.write({"state": "cancelled", "cancel_reason": reason})
@@ -717,22 +700,13 @@ class SupportRequest(models.Model):
 
     def _get_a1_accepted_products(self):
         """The actions the customer accepted: the request's and the accepted extra actions'."""
-        return self.acceptance_ids.filtered(lambda a: a.state == "valid").line_ids.product_id
+        return self.acceptance_ids._filter_valid().line_ids.product_id
 
     def _prepare_a1_line_commands(self):
         self.ensure_one()
         return [
-            Command.create(
-                {
-                    "sequence": index,
-                    "product_id": line.product_id.id,
-                    "name": line.name,
-                    "quantity": line.quantity,
-                    "price_unit": line.price_unit,
-                    "tax_ids": [Command.set(line.tax_ids.ids)],
-                }
-            )
-            for index, line in enumerate(self.acceptance_ids.filtered(lambda a: a.state == "valid").line_ids)
+            Command.create(priced_line_values(line, sequence=index))
+            for index, line in enumerate(self.acceptance_ids._filter_valid().line_ids)
         ]
 
     # ------------------------------------------------------------------

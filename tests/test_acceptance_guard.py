@@ -126,3 +126,53 @@ class TestAcceptanceGuard(SupportCommon):
         self.assertEqual(request.acceptance_ids.state, "cancelled")
         self.assertIn("ESTES", request.acceptance_ids.cancel_reason)
         self.assertAlmostEqual(request.amount_accepted, 0.0, "a refused request is not accepted money")
+
+    def test_only_valid_acceptances_count(self):
+        """A cancelled acceptance is out of what the request has accepted: its amount, the
+        actions an A1 Form may give and the lines it starts with (``_filter_valid``)."""
+        other_fault = self.env["support.fault"].create(
+            {
+                "code": "F12",
+                "name": "Database grows too fast",
+                "line_ids": [Command.create({"product_id": self.product_db.id, "quantity": 2.0, "price_unit": 30.0})],
+            }
+        )
+        action = other_fault.line_ids
+        extra = self.env["support.acceptance"]._record(
+            self.request._prepare_acceptance_values(self.customer_contact, "phone", kind="extra", lines=action)
+        )
+        self.assertEqual(
+            extra.line_ids.read(["product_id", "name", "quantity", "price_unit", "tax_ids", "price_total"])[0],
+            {
+                "id": extra.line_ids.id,
+                "product_id": (self.product_db.id, self.product_db.display_name),
+                "name": action.name,
+                "quantity": 2.0,
+                "price_unit": 30.0,
+                "tax_ids": action.tax_ids.ids,
+                "price_total": action.price_total,
+            },
+            "the accepted action is the priced line as the customer saw it",
+        )
+        acceptances = self.request.acceptance_ids
+        self.assertEqual(acceptances._filter_valid(), acceptances)
+        self.acceptance.with_user(self.user_support)._cancel("Διπλή καταχώριση")
+        self.assertEqual(acceptances._filter_valid(), extra)
+        self.assertAlmostEqual(self.request.amount_accepted, extra.amount_total)
+        self.assertEqual(self.request._get_a1_accepted_products(), self.product_db)
+        self.assertEqual(
+            self.request._prepare_a1_line_commands(),
+            [
+                Command.create(
+                    {
+                        "sequence": 0,
+                        "product_id": self.product_db.id,
+                        "name": action.name,
+                        "quantity": 2.0,
+                        "price_unit": 30.0,
+                        "tax_ids": [Command.set(action.tax_ids.ids)],
+                    }
+                )
+            ],
+        )
+        self.assertFalse(self.request._support_letter_acceptances(), "the request's own acceptance is cancelled")

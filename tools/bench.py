@@ -660,18 +660,7 @@ def http(args):  # noqa: C901 - the measurements one after the other
     # --- creating a request as the portal does ---------------------------------------------
     times, queries, statuses = [], [], []
     for i in range(args.n + 2):
-        form = s.get(f"{base}/my/support/new", timeout=60).text
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-        token = re.search(r'name="submission_token" value="([^"]+)"', form).group(1)
-        fault_id, amount = _pick_fault(form)
-        data = {
-            "csrf_token": csrf,
-            "submission_token": token,
-            "fault_id": fault_id,
-            "amount_total": amount,
-            "description": f"Bench portal request {i}",
-            "location": "remote",
-        }
+        data = _new_request_data(base, s, f"Bench portal request {i}")
         offset = log_offset()
         t0 = time.perf_counter()
         r = s.post(f"{base}/my/support/new", data=data, allow_redirects=False, timeout=60)
@@ -759,18 +748,7 @@ def _double_submit(base, session):
 
     import requests
 
-    form = session.get(f"{base}/my/support/new", timeout=60).text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    token = re.search(r'name="submission_token" value="([^"]+)"', form).group(1)
-    fault_id, amount = _pick_fault(form)
-    data = {
-        "csrf_token": csrf,
-        "submission_token": token,
-        "fault_id": fault_id,
-        "amount_total": amount,
-        "description": "Bench: the same form posted twice at once",
-        "location": "remote",
-    }
+    data = _new_request_data(base, session, "Bench: the same form posted twice at once")
     barrier = threading.Barrier(2)
     answers = [None, None]
 
@@ -792,8 +770,23 @@ def _double_submit(base, session):
     }
     return {
         "answers": [list(answer) if answer else None for answer in answers],
-        "token": token,
+        "token": data["submission_token"],
         "request_ids": sorted(filter(None, ids)),
+    }
+
+
+def _new_request_data(base, session, description):
+    """What the portal's new-request form posts: its tokens, its first fault at the price it
+    shows, a remote meeting and ``description``."""
+    form = session.get(f"{base}/my/support/new", timeout=60).text
+    fault_id, amount = _pick_fault(form)
+    return {
+        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', form).group(1),
+        "submission_token": re.search(r'name="submission_token" value="([^"]+)"', form).group(1),
+        "fault_id": fault_id,
+        "amount_total": amount,
+        "description": description,
+        "location": "remote",
     }
 
 
