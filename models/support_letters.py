@@ -2,7 +2,7 @@ from odoo import models
 
 
 class SupportLetterMixin(models.AbstractModel):
-    """What the customer receives in writing (issue 14, section 4).
+    """What the customer receives in writing.
 
     Each letter is a ``mail.template`` the vendor can edit (in the customer's language,
     in Odoo's light notification layout with the company's logo), posted in the

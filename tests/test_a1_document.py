@@ -1,4 +1,4 @@
-"""What the A1 Form's document says (issue 14, §6): the parties with their address, ΑΦΜ and
+"""What the A1 Form's document says: the parties with their address, ΑΦΜ and
 ΔΟΥ, the installation and its version, the customer's description, the firm that invoices,
 the accepted against the delivered amounts, and the technician's signature beside the
 customer's and the stamp; on the PDF and on the customer's portal page, in Greek and English."""

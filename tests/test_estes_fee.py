@@ -1,4 +1,4 @@
-"""Issue 14 §3: the ESTES fee is invoiced, its payment followed; §4: the expiry notice."""
+"""The ESTES fee is invoiced and its payment followed; the customer is told before the contract ends."""
 
 from freezegun import freeze_time
 from psycopg2 import IntegrityError

@@ -24,7 +24,7 @@ LINK_RE = r'href="([^"]*%s[^"]*)"'
 
 @tagged("post_install", "-at_install")
 class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
-    """What the customer receives in writing (issue 14, section 4): each letter to the
+    """What the customer receives in writing: each letter to the
     customer's contact, in their language, in the company's layout, with its link."""
 
     @classmethod
