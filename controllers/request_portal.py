@@ -266,8 +266,9 @@ class SupportRequestPortal(SupportCustomerPortal):
                 errors[name] = env._("Enter a valid date.")
 
         try:
+            places = [value for value, _label in request.env["support.request"]._fields["location"].selection]
             intake["location"] = parse_choice(
-                env, post.get("location") or "", env._("Location"), ("onsite", "remote"), required=False
+                env, post.get("location") or "", env._("Location"), places, required=False
             )
         except InputError:
             errors["location"] = env._("Choose on site or remote support.")
