@@ -1,6 +1,6 @@
 import re
 import secrets
-from datetime import date, timedelta
+from datetime import date
 
 from psycopg2 import IntegrityError
 
@@ -10,7 +10,6 @@ from odoo.http import request
 
 from ..input_bounds import (
     DESCRIPTION_MAX_LENGTH,
-    REQUEST_MAX_DAYS_AHEAD,
     InputError,
     parse_choice,
     parse_date,
@@ -19,7 +18,7 @@ from ..input_bounds import (
     parse_text,
     parse_token,
 )
-from ..models.support_request import OPEN_STATES
+from ..models.support_request import OPEN_STATES, SupportIntakeError
 from .portal import SupportCustomerPortal
 
 SUBMISSION_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -39,7 +38,7 @@ class SupportRequestPortal(SupportCustomerPortal):
 
     def _support_company(self):
         """The vendor's company whose catalogue the customer may choose from."""
-        return self._support_customer().company_id or request.env.user.company_id
+        return request.env["support.request"]._intake_company("portal", request.env.user, self._support_customer())
 
     def _prepare_support_requests_domain(self):
         return [("partner_id", "=", self._support_customer().id)]
@@ -224,13 +223,18 @@ class SupportRequestPortal(SupportCustomerPortal):
         # sudo: the gate may expire the customer's own contracts that just ended.
         return bool(customer.sudo()._get_support_contract_holders())
 
-    def _parse_support_request_form(self, post):  # noqa: C901 - one check per field of the form
-        """Validate the posted form: (values to create, errors by field)."""
+    def _parse_support_request_form(self, post):
+        """Parse the posted form: (intake values for ``support.request._intake``, errors by
+        field). Only what was typed is checked here; the rules are the model's."""
         env = request.env
         errors = {}
-        faults = self._get_support_faults()
+        intake = {
+            # Never posted: the customer is the user's company, the user accepts the cost.
+            "customer": self._support_customer(),
+            "accepted_by": env.user.partner_id,
+            "ip_address": request.httprequest.remote_addr,
+        }
 
-        fault = env["support.fault"]
         try:
             fault_id = parse_id(env, post.get("fault_id"), env._("Fault"), field="fault_id")
         except InputError as exc:
@@ -240,13 +244,10 @@ class SupportRequestPortal(SupportCustomerPortal):
                 else env._("This fault is not in the catalogue any more: choose another one.")
             )
         else:
-            fault = faults.filtered(lambda f: f.id == fault_id)
-            if not fault:
-                errors["fault_id"] = env._("This fault is not in the catalogue any more: choose another one.")
+            intake["fault"] = env["support.fault"].browse(fault_id)
 
-        description = ""
         try:
-            description = parse_text(
+            intake["description"] = parse_text(
                 env,
                 post.get("description"),
                 env._("Description"),
@@ -256,89 +257,39 @@ class SupportRequestPortal(SupportCustomerPortal):
             )
         except InputError as exc:
             errors["description"] = exc.message
-        if not description and "description" not in errors:
-            errors["description"] = env._("Describe the problem in a few words.")
 
-        dates = {}
-        today = fields.Date.context_today(env.user)
         for name in ("desired_date_from", "desired_date_to"):
-            dates[name] = False
             try:
-                # Any well-formed date here; the window is checked below with its own words.
-                day = parse_date(env, post.get(name), name, minimum=date.min, maximum=date.max, field=name)
+                # Any well-formed date here; the window is the model's rule, with its own words.
+                intake[name] = parse_date(env, post.get(name), name, minimum=date.min, maximum=date.max, field=name)
             except InputError:
                 errors[name] = env._("Enter a valid date.")
-                continue
-            if not day:
-                continue
-            if day < today:
-                errors[name] = env._("Choose today or a later day.")
-            elif day > today + timedelta(days=REQUEST_MAX_DAYS_AHEAD):
-                errors[name] = env._("Choose a day within the next year.")
-            else:
-                dates[name] = day
-        if (
-            dates["desired_date_from"]
-            and dates["desired_date_to"]
-            and dates["desired_date_from"] > dates["desired_date_to"]
-            and "desired_date_to" not in errors
-        ):
-            errors["desired_date_to"] = env._("This day must not be before the first one.")
 
-        location = post.get("location") or ""
-        if fault:
-            allowed = ("onsite", "remote") if fault.location == "both" else (fault.location,)
-            if not location and len(allowed) == 1:
-                location = allowed[0]
-            try:
-                location = parse_choice(env, location, env._("Location"), allowed, field="location")
-            except InputError:
-                errors["location"] = (
-                    env._("Choose on site or remote support.")
-                    if len(allowed) > 1 or not location
-                    else env._("This fault is handled only on site.")
-                    if allowed == ("onsite",)
-                    else env._("This fault is handled only remotely.")
-                )
+        try:
+            places = [value for value, _label in request.env["support.request"]._fields["location"].selection]
+            intake["location"] = parse_choice(
+                env, post.get("location") or "", env._("Location"), places, required=False
+            )
+        except InputError:
+            errors["location"] = env._("Choose on site or remote support.")
 
-        installation = env["support.installation"]
         try:
             installation_id = parse_id(
                 env, post.get("installation_id"), env._("Installation"), required=False, field="installation_id"
             )
         except InputError:
-            installation_id = 0
-        if installation_id is not None:
-            installation = self._get_support_installations().filtered(lambda i: i.id == installation_id)
-            if not installation:
-                errors["installation_id"] = env._("Choose one of your installations.")
+            errors["installation_id"] = env._("Choose one of your installations.")
+        else:
+            if installation_id is not None:
+                intake["installation"] = env["support.installation"].browse(installation_id)
 
-        if fault and "fault_id" not in errors:
-            try:
-                amount = parse_float(
-                    env, post.get("amount_total"), env._("Amount"), minimum=0, maximum=1e12, field="amount_total"
-                )
-            except InputError:
-                amount = None
-            if amount is None or fault.currency_id.compare_amounts(amount, fault.amount_total) != 0:
-                errors["amount_total"] = env._(
-                    "The price changed, please review: the cost of this fault is now %(amount)s.",
-                    amount=fault.currency_id.format(fault.amount_total),
-                )
-
-        values = {
-            "partner_id": self._support_customer().id,
-            "contact_id": env.user.partner_id.id,
-            "company_id": fault.company_id.id,
-            "channel": "portal",
-            "fault_id": fault.id,
-            "description": description,
-            "desired_date_from": dates["desired_date_from"],
-            "desired_date_to": dates["desired_date_to"],
-            "location": location if not errors.get("location") else False,
-            "installation_id": installation.id,
-        }
-        return values, errors
+        try:
+            intake["amount_total"] = parse_float(
+                env, post.get("amount_total"), env._("Amount"), minimum=0, maximum=1e12, field="amount_total"
+            )
+        except InputError:
+            intake["amount_total"] = None  # the model tells the current cost
+        return intake, errors
 
     def _find_submitted_support_request(self, token):
         # As the customer: only its own company's requests can match.
@@ -358,7 +309,10 @@ class SupportRequestPortal(SupportCustomerPortal):
             existing = self._find_submitted_support_request(token)
             if existing:
                 return request.redirect(existing.access_url)
-        vals, errors = self._parse_support_request_form(post)
+        intake, errors = self._parse_support_request_form(post)
+        Request = request.env["support.request"]
+        # The rules, checked as the customer, for the fields that could be parsed.
+        errors = {**Request._intake_check("portal", request.env.user, intake)[1], **errors}
         if not token:
             errors["submission_token"] = request.env._(
                 "This form was out of date: please check it and submit it again."
@@ -368,13 +322,10 @@ class SupportRequestPortal(SupportCustomerPortal):
                 "certified_support.portal_support_request_new",
                 self._prepare_support_request_form_values(post, errors),
             )
-        vals["submission_token"] = token
+        intake["submission_token"] = token
         try:
             with request.env.cr.savepoint():
-                # Portal users have read-only access: the customer, contact, fault, price,
-                # installation and token were all checked above, none is taken as posted.
-                request_sudo = request.env["support.request"].sudo().create(vals)
-                request_sudo._register_request(request.env.user.partner_id, request.httprequest.remote_addr)
+                support_request = Request._intake("portal", request.env.user, intake)
         except IntegrityError as exc:
             if exc.diag.constraint_name != SUBMISSION_CONSTRAINT:
                 raise
@@ -382,12 +333,17 @@ class SupportRequestPortal(SupportCustomerPortal):
             # request, committed after this transaction started, so it cannot be read here.
             # Odoo runs this submission again, which then finds it and shows it.
             raise ConcurrencyError(f"portal support request {token} submitted twice at once") from exc
+        except SupportIntakeError as exc:
+            return request.render(
+                "certified_support.portal_support_request_new",
+                self._prepare_support_request_form_values(post, exc.errors),
+            )
         except UserError as exc:
             return request.render(
                 "certified_support.portal_support_request_new",
                 self._prepare_support_request_form_values(post, {"form": str(exc)}),
             )
-        return request.redirect(f"{request_sudo.access_url}?message=registered")
+        return request.redirect(f"{support_request.access_url}?message=registered")
 
     @http.route(["/my/support/estes-call"], type="http", auth="user", methods=["POST"], website=True)
     def portal_support_estes_call(self, **post):

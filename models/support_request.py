@@ -5,11 +5,17 @@ import pytz
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import SQL
 
-from ..input_bounds import DESCRIPTION_MAX_LENGTH, LONG_TEXT_MAX_LENGTH, check_date_window
+from ..input_bounds import (
+    DESCRIPTION_MAX_LENGTH,
+    LONG_TEXT_MAX_LENGTH,
+    PHONE_ACCEPTANCE_MAX_DAYS,
+    REQUEST_MAX_DAYS_AHEAD,
+    check_date_window,
+)
 from .support_priced_line import priced_line_values
 
 OPEN_STATES = ("new", "waiting_contract", "to_schedule", "scheduled", "in_progress")
@@ -23,6 +29,19 @@ CORRECTIVE_RATING_MAX = 2
 ESCALATION_BATCH_SIZE = 10000
 ESCALATION_MAIL_ROWS = 50  # requests listed in an account manager's e-mail, the rest counted
 REMINDER_INTERVAL = timedelta(days=1)
+
+# Intake (step 1): the channels and who registers on each
+INTAKE_CHANNELS = ("portal", "phone")
+PHONE_ACCEPTANCE_LEEWAY = timedelta(minutes=5)  # a clock a little ahead is not a cost accepted in the future
+
+
+class SupportIntakeError(ValidationError):
+    """A request refused at intake: ``errors`` maps each refused field to its translated
+    message (the portal shows each on its field); the exception's message is the first."""
+
+    def __init__(self, errors):
+        self.errors = dict(errors)
+        super().__init__(next(iter(self.errors.values())))
 
 
 class SupportRequest(models.Model):
@@ -347,6 +366,214 @@ class SupportRequest(models.Model):
             raise UserError(
                 self.env._("A request whose cost the customer accepted cannot be deleted; cancel it instead.")
             )
+
+    # ------------------------------------------------------------------
+    # Intake (step 1): what a valid request is, for the portal and the phone
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _intake_company(self, channel, registered_by, customer):
+        """The vendor's company whose catalogue the request is chosen from: the customer's
+        (else the customer's user's) from the portal, the staff member's current one on the phone."""
+        if channel == "portal":
+            return customer.company_id or registered_by.company_id
+        return self.env.company
+
+    @api.model
+    def _intake_check_who(self, channel, registered_by, customer, accepted_by):
+        """Who may register for whom: a customer's user from the portal, for their own company
+        and accepting the cost themselves; the support team on the phone, for any customer.
+        ``registered_by`` is the user who acts (never taken from a context key or a form)."""
+        if channel == "portal":
+            allowed = (
+                registered_by == self.env.user
+                and customer == registered_by.commercial_partner_id
+                and accepted_by == registered_by.partner_id
+            )
+        elif channel == "phone":
+            allowed = (
+                registered_by == self.env.user
+                and not registered_by.share
+                and registered_by.has_group("certified_support.group_support_user")
+            )
+        else:
+            allowed = False
+        if not allowed:
+            raise AccessError(
+                self.env._(
+                    "Customers register their own company's requests from the portal; "
+                    "the support team registers the requests taken on the phone."
+                )
+            )
+
+    @api.model
+    def _intake_check(self, channel, registered_by, intake):  # noqa: C901 - one rule after the other
+        """Check a request to register against every intake rule, as the user who registers it.
+
+        ``intake`` holds parsed values (records, dates, numbers; see ``_intake``). Returns
+        ``(values to create the request, {field: translated message})``; a field that is
+        refused is not read further (its records may be another customer's)."""
+        env = self.env
+        portal = channel == "portal"
+        errors = {}
+        customer = intake.get("customer") or env["res.partner"]
+        accepted_by = intake.get("accepted_by") or env["res.partner"]
+        fault = intake.get("fault") or env["support.fault"]
+        installation = intake.get("installation") or env["support.installation"]
+        company = intake.get("company") or self._intake_company(channel, registered_by, customer)
+        self._intake_check_who(channel, registered_by, customer, accepted_by)
+
+        if not customer:
+            errors["partner_id"] = env._("Find and choose the customer who is calling.")
+
+        if not fault:
+            errors["fault_id"] = (
+                env._("Choose the reason for your request.")
+                if portal
+                else env._("Choose the fault of the catalogue the customer calls about.")
+            )
+        # Searched as the user who registers: archived faults, another company's and the
+        # faults the user may not read are not in the catalogue.
+        elif not env["support.fault"].search_count([("id", "=", fault.id), ("company_id", "=", company.id)], limit=1):
+            errors["fault_id"] = env._("This fault is not in the catalogue any more: choose another one.")
+            fault = env["support.fault"]
+
+        if not accepted_by:
+            errors["accepted_by_id"] = env._("Choose the customer's contact who accepted the cost on the phone.")
+        elif customer and accepted_by.commercial_partner_id != customer:
+            errors["accepted_by_id"] = env._(
+                "%(contact)s is not a contact of %(customer)s: the cost must be accepted by the customer.",
+                contact=accepted_by.display_name,
+                customer=customer.display_name,
+            )
+        elif not portal and accepted_by.is_company:
+            errors["accepted_by_id"] = env._("Choose the person who accepted the cost on the phone, not the company.")
+
+        # From the portal the cost is accepted by submitting the form, now.
+        accepted_on = False if portal else intake.get("accepted_on")
+        now = fields.Datetime.now()
+        if accepted_on and accepted_on > now + PHONE_ACCEPTANCE_LEEWAY:
+            errors["accepted_on"] = env._("The cost cannot have been accepted in the future.")
+        elif accepted_on and accepted_on < now - timedelta(days=PHONE_ACCEPTANCE_MAX_DAYS):
+            errors["accepted_on"] = env._(
+                "Register the call within %(days)s days: check when the cost was accepted.",
+                days=PHONE_ACCEPTANCE_MAX_DAYS,
+            )
+
+        description = intake.get("description") or ""
+        if portal and not description.strip():
+            errors["description"] = env._("Describe the problem in a few words.")
+
+        dates = {}
+        today = fields.Date.context_today(self)
+        for name in ("desired_date_from", "desired_date_to"):
+            day = dates[name] = intake.get(name) or False
+            if not day:
+                continue
+            if day < today:
+                errors[name] = env._("Choose today or a later day.")
+            elif day > today + timedelta(days=REQUEST_MAX_DAYS_AHEAD):
+                errors[name] = env._("Choose a day within the next year.")
+        if (
+            dates["desired_date_from"]
+            and dates["desired_date_to"]
+            and dates["desired_date_from"] > dates["desired_date_to"]
+            and not {"desired_date_from", "desired_date_to"} & errors.keys()
+        ):
+            errors["desired_date_to"] = env._("This day must not be before the first one.")
+
+        # The customer chooses among the places the fault is handled at; on the phone the
+        # support team decides (the fault only proposes its place).
+        location = intake.get("location") or False
+        if fault:
+            allowed = ("onsite", "remote") if fault.location == "both" else (fault.location,)
+            if not location and len(allowed) == 1:
+                location = allowed[0]
+            if portal and location not in allowed:
+                errors["location"] = (
+                    env._("Choose on site or remote support.")
+                    if len(allowed) > 1 or not location
+                    else env._("This fault is handled only on site.")
+                    if allowed == ("onsite",)
+                    else env._("This fault is handled only remotely.")
+                )
+
+        # Searched as the user who registers: a customer is never told the name of an
+        # installation that is not theirs.
+        if installation and not (
+            customer
+            and env["support.installation"].search_count(
+                [("id", "=", installation.id), ("partner_id", "=", customer.id)], limit=1
+            )
+        ):
+            errors["installation_id"] = (
+                env._("Choose one of your installations.")
+                if portal
+                else env._(
+                    "The installation %(installation)s is not one of %(customer)s.",
+                    installation=installation.display_name,
+                    customer=customer.display_name,
+                )
+            )
+
+        # The cost shown to the customer (on the form, or read on the phone) is the cost accepted.
+        if fault:
+            amount = intake.get("amount_total")
+            if amount is None or fault.currency_id.compare_amounts(amount, fault.amount_total) != 0:
+                errors["amount_total"] = env._(
+                    "The price changed, please review: the cost of this fault is now %(amount)s.",
+                    amount=fault.currency_id.format(fault.amount_total),
+                )
+
+        values = {
+            "company_id": fault.company_id.id or company.id,
+            "partner_id": customer.id,
+            "contact_id": accepted_by.id,
+            "channel": channel,
+            "fault_id": fault.id,
+            "description": description,
+            "desired_date_from": dates["desired_date_from"],
+            "desired_date_to": dates["desired_date_to"],
+            "location": location,
+            "installation_id": installation.id,
+        }
+        if intake.get("submission_token"):
+            values["submission_token"] = intake["submission_token"]
+        return values, errors
+
+    @api.model
+    def _intake(self, channel, registered_by, intake):
+        """Register a request (step 1) from parsed values, enforcing every intake rule.
+
+        :param channel: ``"portal"`` (the customer's user, for their own company) or
+            ``"phone"`` (the support team, for the customer who calls)
+        :param registered_by: the user who registers it: ``self.env.user``, passed explicitly
+        :param intake: dict of parsed values: ``customer`` (commercial entity), ``accepted_by``
+            (the contact who accepts the cost), ``fault``, ``amount_total`` (the cost shown),
+            ``description``, ``location``, ``installation``, ``desired_date_from`` /
+            ``desired_date_to``, ``accepted_on`` (phone), ``ip_address``,
+            ``submission_token`` (portal), ``company`` (default: see ``_intake_company``)
+        :return: the registered request, in this environment
+        :raise SupportIntakeError: with the refused fields and their messages
+        :raise AccessError: the user may not register it (see ``_intake_check_who``)
+        """
+        if channel not in INTAKE_CHANNELS:
+            raise ValueError(f"unknown intake channel {channel!r}")
+        values, errors = self._intake_check(channel, registered_by, intake)
+        if errors:
+            raise SupportIntakeError(errors)
+        # sudo from the portal only: customers may read their requests but not create them;
+        # every value was checked above as the customer (who they are, their records).
+        requests = self.sudo() if channel == "portal" else self
+        support_request = requests.create(values)
+        accepted_by = support_request.contact_id
+        # The acceptance is stamped with the time of the call (phone), else now.
+        support_request._register_request(
+            accepted_by,
+            intake.get("ip_address"),
+            accepted_on=intake.get("accepted_on") if channel == "phone" else None,
+        )
+        return support_request.with_env(self.env)
 
     # ------------------------------------------------------------------
     # Registration (steps 2 to 4)

@@ -1,12 +1,8 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 from ..input_bounds import (
     DESCRIPTION_MAX_LENGTH,
     NAME_MAX_LENGTH,
-    PHONE_ACCEPTANCE_MAX_DAYS,
     forbidden_character,
 )
 
@@ -169,62 +165,28 @@ class SupportPhoneRequest(models.TransientModel):
                 wizard.location = wizard.location or "remote"
 
     def action_register(self):
-        """Register the request and its cost acceptance, then open the request."""
+        """Register the request and its cost acceptance, then open the request.
+
+        The rules are the request's (``support.request._intake``): its errors are shown
+        as they are."""
         self.ensure_one()
         if self.request_id:  # registered already (a second click)
             return self._action_open_request()
-        customer = self.partner_id.commercial_partner_id
-        if not customer:
-            raise UserError(self.env._("Find and choose the customer who is calling."))
-        if not self.fault_id:
-            raise UserError(self.env._("Choose the fault of the catalogue the customer calls about."))
-        if not self.fault_id.active:
-            raise UserError(self.env._("The fault %s is archived: choose another one.", self.fault_id.display_name))
-        contact = self.accepted_by_id
-        if not contact:
-            raise UserError(self.env._("Choose the customer's contact who accepted the cost on the phone."))
-        if contact.commercial_partner_id != customer:
-            raise UserError(
-                self.env._(
-                    "%(contact)s is not a contact of %(customer)s: the cost must be accepted by the customer.",
-                    contact=contact.display_name,
-                    customer=customer.display_name,
-                )
-            )
-        if contact.is_company:
-            raise UserError(self.env._("Choose the person who accepted the cost on the phone, not the company."))
-        if self.accepted_on > fields.Datetime.now() + timedelta(minutes=5):
-            raise UserError(self.env._("The cost cannot have been accepted in the future."))
-        if self.accepted_on < fields.Datetime.now() - timedelta(days=PHONE_ACCEPTANCE_MAX_DAYS):
-            raise UserError(
-                self.env._(
-                    "Register the call within %(days)s days: check when the cost was accepted.",
-                    days=PHONE_ACCEPTANCE_MAX_DAYS,
-                )
-            )
-        if self.installation_id and self.installation_id.partner_id != customer:
-            raise UserError(
-                self.env._(
-                    "The installation %(installation)s is not one of %(customer)s.",
-                    installation=self.installation_id.display_name,
-                    customer=customer.display_name,
-                )
-            )
-        request = self.env["support.request"].create(
+        self.request_id = self.env["support.request"]._intake(
+            "phone",
+            self.env.user,
             {
-                "company_id": self.company_id.id,
-                "partner_id": customer.id,
-                "contact_id": contact.id,
-                "channel": "phone",
-                "fault_id": self.fault_id.id,
+                "company": self.company_id,
+                "customer": self.partner_id.commercial_partner_id,
+                "accepted_by": self.accepted_by_id,
+                "accepted_on": self.accepted_on,
+                "fault": self.fault_id,
+                "amount_total": self.amount_total,  # the cost shown, read to the customer
                 "description": self.description,
                 "location": self.location,
-                "installation_id": self.installation_id.id,
-            }
+                "installation": self.installation_id,
+            },
         )
-        # The acceptance is stamped with the time of the call, not of the click.
-        request._register_request(contact, accepted_on=self.accepted_on)
-        self.request_id = request
         return self._action_open_request()
 
     def _action_open_request(self):
