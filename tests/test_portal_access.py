@@ -40,6 +40,35 @@ class TestPortalAccess(SupportHttpCommon):
         self.assertIn(self.contract.name, response.text)
         self.assertIn("2026", response.text)
 
+    def test_customer_sees_the_fee_invoice_and_whether_it_is_paid(self):
+        if not self.env["account.journal"].search_count([("company_id", "=", self.company.id), ("type", "=", "sale")]):
+            self.env["account.chart.template"].try_loading("generic_coa", company=self.company, install_demo=False)
+        contract = self._create_contract(start="2027-01-01", end="2027-12-31", state="active")
+        invoice = contract.sudo().invoice_ids
+        self.assertEqual(len(invoice), 1, "activating drafts the fee invoice")
+        self.authenticate("cs_customer", "cs_customer")
+        page = self.url_open(f"/my/contracts/{contract.id}").text
+        self.assertNotIn("o_support_contract_fee", page, "a draft is the accountant's, not the customer's")
+        invoice.write({"invoice_date": "2027-01-05", "invoice_date_due": "2027-01-20"})
+        invoice.action_post()
+        page = self.url_open(f"/my/contracts/{contract.id}").text
+        self.assertIn("o_support_contract_fee", page)
+        self.assertIn(invoice.name, page)
+        self.assertIn("To pay", page)
+        self.assertIn(invoice.access_url, page)
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"payment_date": "2027-01-10"}
+        )._create_payments()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        page = self.url_open(f"/my/contracts/{contract.id}").text
+        self.assertIn("Paid", page)
+        self.assertNotIn("To pay", page)
+        # The customer's fee invoice is theirs: another customer sees neither it nor the contract.
+        self.authenticate("cs_other_customer", "cs_other_customer")
+        response = self._get(f"/my/contracts/{contract.id}")
+        self.assertEqual(response.status_code, 303)
+        self.assertNotIn(invoice.name, response.text)
+
     def test_customer_cannot_open_another_customers_contract(self):
         self.authenticate("cs_customer", "cs_customer")
         response = self._get(f"/my/contracts/{self.other_contract.id}")
