@@ -655,6 +655,10 @@ class SupportRequest(models.Model):
         return group.all_user_ids.partner_id.filtered("is_support_technician").filtered("support_certified")
 
     def _set_to_schedule(self):
+        if any(request.state not in ("new", "waiting_contract") for request in self):
+            raise UserError(
+                self.env._("Only a new request or one waiting for an ESTES contract goes on to scheduling.")
+            )
         self.write({"state": "to_schedule"})
         # Without an account manager: the staff member on the phone, or (from the portal) the admin.
         fallback = self.env.ref("base.user_admin") if self.env.user.share else self.env.user
@@ -731,6 +735,8 @@ class SupportRequest(models.Model):
 
     def _wait_for_contract(self):
         """Step 3: the sales team gets (or keeps) an "ESTES activation" opportunity."""
+        if any(request.state not in ("new", "waiting_contract") for request in self):
+            raise UserError(self.env._("Only a new request waits for an ESTES contract."))
         self.write({"state": "waiting_contract"})
         Lead = self.env["crm.lead"].sudo()  # the customer's request opens a sales opportunity
         open_leads = Lead._support_open_estes_leads(self.partner_id)
@@ -763,6 +769,8 @@ class SupportRequest(models.Model):
     def _refuse_without_contract(self):
         """The sales team could not activate an ESTES: tell the customer in writing. The
         accepted costs are cancelled: a refused request is not money to expect."""
+        if any(request.state != "waiting_contract" for request in self):
+            raise UserError(self.env._("Only a request waiting for an ESTES contract is refused for the lack of one."))
         self.acceptance_ids._filter_valid()._cancel(
             self.env._("Refused: the customer holds no active ESTES support contract.")
         )

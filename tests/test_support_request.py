@@ -176,6 +176,26 @@ class TestSupportRequest(SupportCommon):
             request.acceptance_ids._cancel("again")
 
     @freeze_time("2026-03-10")
+    def test_contract_gate_transitions_check_where_the_request_is(self):
+        """The contract gate's transitions leave from the states they are drawn from only,
+        whoever calls them: a scheduled request neither waits for a contract nor is refused
+        for the lack of one, a refused one does not go back to scheduling."""
+        scheduled = self._new_request()
+        self.assertEqual(scheduled.state, "to_schedule")
+        for transition in (scheduled._wait_for_contract, scheduled._refuse_without_contract):
+            with self.subTest(transition=transition.__name__), self.assertRaises(UserError):
+                transition()
+        self.assertEqual(scheduled.state, "to_schedule")
+        waiting = self._new_request(partner=self.other_customer, contact=self.other_contact)
+        self.assertEqual(waiting.state, "waiting_contract")
+        waiting._refuse_without_contract()
+        self.assertEqual(waiting.state, "refused")
+        for transition in (waiting._set_to_schedule, waiting._wait_for_contract, waiting._refuse_without_contract):
+            with self.subTest(transition=transition.__name__), self.assertRaises(UserError):
+                transition()
+        self.assertEqual(waiting.state, "refused")
+
+    @freeze_time("2026-03-10")
     def test_uncovered_customer_waits_on_one_opportunity_then_goes_on(self):
         first = self._new_request(partner=self.other_customer, contact=self.other_contact)
         self.assertEqual(first.state, "waiting_contract")
