@@ -75,6 +75,12 @@ class A1DocumentMixin(A1FormMixin):
             }
         )
 
+    def _assert_amounts(self, doc, accepted, delivered, difference):
+        """The rows of the amounts table: accepted, delivered (this form) and their difference."""
+        amounts = doc.xpath("//table[contains(@class, 'o_support_a1_amounts')]")[0]
+        for row, expected in (("accepted", accepted), ("delivered", delivered), ("difference", difference)):
+            self.assertEqual(_text(amounts.xpath(f".//tr[contains(@class, 'o_support_a1_{row}')]")[0]), expected)
+
     @classmethod
     def _create_delivered_a1(cls, file=True):
         """An A1 Form delivering 1 hour of the 1.5 hours the customer accepted, filed by the
@@ -156,18 +162,11 @@ class TestA1Document(A1DocumentMixin, SupportCommon):
             _text(doc.xpath("//*[contains(@class, 'o_support_a1_description')]")[0]),
             "Το αντίγραφο ασφαλείας της μισθοδοσίας αποτυγχάνει κάθε βράδυ.",
         )
-        amounts = doc.xpath("//table[contains(@class, 'o_support_a1_amounts')]")[0]
-        self.assertIn("Ποσά σε EUR", _text(amounts))
-        self.assertEqual(
-            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_accepted')]")[0]),
+        self.assertIn("Ποσά σε EUR", _text(doc.xpath("//table[contains(@class, 'o_support_a1_amounts')]")[0]))
+        self._assert_amounts(
+            doc,
             "Αποδεκτά από τον πελάτη 54,00 € 12,96 € 66,96 €",
-        )
-        self.assertEqual(
-            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_delivered')]")[0]),
             "Παραδόθηκαν (αυτό το Δελτίο Α1) 36,00 € 8,64 € 44,64 €",
-        )
-        self.assertEqual(
-            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_difference')]")[0]),
             "Διαφορά (παραδοθέντα − αποδεκτά) -18,00 € -4,32 € -22,32 €",
         )
         technician = _text(doc.xpath("//div[contains(@class, 'o_support_a1_technician_signature')]")[0])
@@ -189,17 +188,10 @@ class TestA1Document(A1DocumentMixin, SupportCommon):
         self.assertEqual(
             _text(doc.xpath("//*[contains(@class, 'o_support_a1_installation')]")[0]), "Πήγασος Μισθοδοσία, version 3.8"
         )
-        amounts = doc.xpath("//table[contains(@class, 'o_support_a1_amounts')]")[0]
-        self.assertEqual(
-            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_accepted')]")[0]),
+        self._assert_amounts(
+            doc,
             "Accepted by the customer 54.00 € 12.96 € 66.96 €",
-        )
-        self.assertEqual(
-            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_delivered')]")[0]),
             "Delivered (this A1 Form) 36.00 € 8.64 € 44.64 €",
-        )
-        self.assertEqual(
-            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_difference')]")[0]),
             "Difference (delivered − accepted) -18.00 € -4.32 € -22.32 €",
         )
         technician = _text(doc.xpath("//div[contains(@class, 'o_support_a1_technician_signature')]")[0])
@@ -285,17 +277,10 @@ class TestA1DocumentPortal(A1DocumentMixin, SupportHttpCommon):
             _text(doc.xpath("//*[contains(@class, 'o_support_a1_description')]")[0]),
             "Το αντίγραφο ασφαλείας της μισθοδοσίας αποτυγχάνει κάθε βράδυ.",
         )
-        amounts = doc.xpath("//table[contains(@class, 'o_support_a1_amounts')]")[0]
-        self.assertEqual(
-            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_accepted')]")[0]),
+        self._assert_amounts(
+            doc,
             "Αποδεκτά από τον πελάτη 54,00 € 12,96 € 66,96 €",
-        )
-        self.assertEqual(
-            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_delivered')]")[0]),
             "Παραδόθηκαν (αυτό το Δελτίο Α1) 36,00 € 8,64 € 44,64 €",
-        )
-        self.assertEqual(
-            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_difference')]")[0]),
             "Διαφορά (παραδοθέντα − αποδεκτά) -18,00 € -4,32 € -22,32 €",
         )
         technician = _text(doc.xpath("//div[contains(@class, 'o_a1_technician_signature')]")[0])
