@@ -92,6 +92,7 @@ class SupportA1FilesPortal(SupportA1Portal):
                 # (ir.attachment checks them again as the technician's).
                 attachments = (
                     request.env["ir.attachment"]
+                    # sudo: portal users create no attachments; the technician's own unsigned form, files checked above
                     .sudo()
                     .create(
                         [

@@ -50,6 +50,7 @@ class SupportPartnerNetworkPortal(CustomerPortal):
         # technicians for this firm's requests (the technicians were searched as the user).
         ratings = (
             env["rating.rating"]
+            # sudo: portal users read no ratings; only this firm's technicians' ratings on this firm's requests
             .sudo()
             .search(
                 [

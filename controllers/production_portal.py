@@ -86,6 +86,7 @@ class SupportProductionPortal(SupportCustomerPortal):
                 "message": message,
                 "priorities": dict(order_sudo._fields["priority"]._description_selection(request.env)),
                 "attachments": request.env["ir.attachment"]
+                # sudo: the order's files, after the access check on the order above
                 .sudo()
                 .search(  # the order's files, after the access check above
                     [("res_model", "=", order_sudo._name), ("res_id", "=", order_sudo.id)], order="id"
@@ -142,6 +143,7 @@ class SupportProductionPortal(SupportCustomerPortal):
         if contents:
             attachments = (
                 request.env["ir.attachment"]
+                # sudo: portal users create no attachments; the order was checked above, the files by content
                 .sudo()
                 .create(
                     [  # portal users cannot create attachments; checked above

@@ -15,6 +15,7 @@ class AccountTax(models.Model):
         l10n_gr's goods taxes (xml ids ``l10n_gr_tax_*_G*``, whose scope the chart leaves empty)."""
         data = (
             self.env["ir.model.data"]
+            # sudo: which chart record a tax is (ir.model.data), for any user and company
             .sudo()
             .search_read(  # which chart record a tax is, any company
                 [("model", "=", "account.tax"), ("module", "=", "account"), ("res_id", "in", self.ids)],
@@ -35,8 +36,9 @@ class AccountTax(models.Model):
         chart's 24% services VAT (l10n_gr), else the company's sales tax for services.
         Never a goods tax; one tax (myDATA accepts one VAT per line)."""
         taxes = (
+            # sudo: the product's taxes of every company, as account reads them
             product.sudo().taxes_id._filter_taxes_by_company(company) if product else self.browse()
-        )  # the product's taxes of every company, as account reads them
+        )
         taxes = taxes.filtered(lambda tax: tax.type_tax_use == "sale" and tax.active)
         taxes -= taxes._support_goods_taxes()
         if taxes:
@@ -49,8 +51,9 @@ class AccountTax(models.Model):
                 .ref(GR_SERVICE_SALE_TAX, raise_if_not_found=False)
             )
         if not tax:
+            # sudo: the company's taxes, whatever companies the user works in now
             tax = self.sudo().search(
-                [  # the company's taxes, whatever companies the user works in now
+                [
                     *self._check_company_domain(company),
                     ("type_tax_use", "=", "sale"),
                     ("tax_scope", "=", "service"),

@@ -16,6 +16,7 @@ class EventEvent(models.Model):
         if {"is_support_academy", "date_begin", "date_end", "active"} & set(vals):
             # Recompute every attendee's certification, whoever edits the session.
             registrations = (
+                # sudo: every attendee's certification is recomputed, whoever edits the session
                 self.env["event.registration"].sudo().search([("event_id", "in", self.ids), ("state", "=", "done")])
             )
             registrations.partner_id._support_certification_changed()

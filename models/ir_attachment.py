@@ -90,6 +90,7 @@ class IrAttachment(models.Model):
         form_ids = {
             # sudo: the model and id an attachment belongs to, even one the user may not read
             attachment.res_id
+            # sudo: the model and id an attachment belongs to, even one the user may not read
             for attachment in self.sudo()
             if attachment.res_model == A1_MODEL and attachment.res_id
         }

@@ -85,8 +85,9 @@ class RatingRating(models.Model):
     def _support_rated_technicians(self):
         """The technicians rated through RV requests (their satisfaction score)."""
         return (
+            # sudo: the technicians whose score a rating changes, whoever rates
             self.sudo().filtered(lambda r: r.res_model == "support.request").rated_partner_id
-        )  # technicians whose score a rating changes
+        )
 
     def _support_update_rated_technicians(self):
         self.filtered("consumed")._support_rated_technicians()._support_certification_changed()

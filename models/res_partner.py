@@ -428,6 +428,7 @@ class ResPartner(models.Model):
             raise UserError(self.env._("Only a proposed technician can be approved."))
         # The manager was checked above; the conditions read other firms' data.
         engine = self.env["support.certification.engine"]
+        # sudo: the manager was checked above; the conditions read other firms' data
         results = engine._results(self.sudo(), skip_approval=True)
         failing = [
             self.env._(
@@ -554,6 +555,7 @@ class ResPartner(models.Model):
         )
         scheduled = (
             self.env["support.request"]
+            # sudo: a system notice: the technician's scheduled requests, whoever changes the status
             .sudo()
             .search(  # system notice, see above
                 [("technician_id", "in", self.ids), ("state", "=", "scheduled")]

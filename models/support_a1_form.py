@@ -340,6 +340,7 @@ class SupportA1Form(models.Model):
         # The acceptances of the form's own request, for whoever may read the form (an
         # accountant or a portal user reads no acceptance record).
         for form in self:
+            # sudo: the request's acceptances for whoever may read the form (accountants, portal users)
             acceptances = form.request_id.sudo().acceptance_ids._filter_valid()
             form.accepted_amount_untaxed = sum(acceptances.mapped("amount_untaxed"))
             form.accepted_amount_tax = sum(acceptances.mapped("amount_tax"))
@@ -353,8 +354,9 @@ class SupportA1Form(models.Model):
     @api.depends("firm_id")
     def _compute_firm_company_id(self):
         companies = (
+            # sudo: which firm is a company of this database, whoever reads the form
             self.env["res.company"].sudo().search([("partner_id", "in", self.firm_id.ids)])
-        )  # which firm is a company of this database
+        )
         by_partner = {company.partner_id: company for company in companies}
         for form in self:
             form.firm_company_id = by_partner.get(form.firm_id, False)
@@ -569,10 +571,9 @@ class SupportA1Form(models.Model):
         The uninstall flag of the context alone is the caller's input: the module's state decides."""
         return bool(self.env.context.get(MODULE_UNINSTALL_FLAG)) and bool(
             self.env["ir.module.module"]
+            # sudo: the module's state, whoever deletes
             .sudo()
-            .search_count(  # the module's state, whoever deletes
-                [("name", "=", "certified_support"), ("state", "=", "to remove")]
-            )
+            .search_count([("name", "=", "certified_support"), ("state", "=", "to remove")])
         )
 
     def _check_not_signed(self):
@@ -766,13 +767,15 @@ class SupportA1Form(models.Model):
             # caller checked that this form is theirs to sign.
             pdf = (
                 self.env["ir.actions.report"]
+                # sudo: the signer may not read the report action; the caller checked the form is theirs
                 .sudo()
                 ._render_qweb_pdf("certified_support.action_report_support_a1_form", self.ids)[0]
             )
         attachment = (
             self.env["ir.attachment"]
+            # sudo: the signed PDF is evidence kept by the system, not the signer's attachment
             .sudo()
-            .create(  # the signed PDF is evidence kept by the system
+            .create(
                 {
                     "name": self.env._("%s - signed.pdf", self._get_report_base_filename()),
                     "raw": pdf,
@@ -896,6 +899,7 @@ class SupportA1Form(models.Model):
         accepted = forms.recommendation_ids.filtered(lambda r: r.accepted == "yes")
         existing = (
             self.env["support.production.order"]
+            # sudo: production orders are the system's follow-ups of the signature, not the signer's
             .sudo()
             .search(  # system records, see above
                 [("recommendation_id", "in", accepted.ids)]
@@ -907,6 +911,7 @@ class SupportA1Form(models.Model):
         to_order = accepted.filtered(lambda r: r.kind in ORDER_KINDS) - existing - followed
         orders = (
             self.env["support.production.order"]
+            # sudo: production orders are the system's follow-ups of the signature, not the signer's
             .sudo()
             .create(
                 [  # system records, see above
@@ -946,6 +951,7 @@ class SupportA1Form(models.Model):
         """The production department reads on the order that the correction kept it."""
         orders = (
             self.env["support.production.order"]
+            # sudo: the production orders a correction kept, whoever signs it
             .sudo()
             .search(  # system records, see above
                 [("recommendation_id", "in", recommendations.origin_id._support_lineage().ids)]

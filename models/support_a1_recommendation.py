@@ -88,6 +88,7 @@ class SupportA1Recommendation(models.Model):
         done = self.browse()
         orders = (
             self.env["support.production.order"]
+            # sudo: the system's follow-ups of earlier versions, whoever signs
             .sudo()
             .search(  # the system's follow-ups, whoever signs
                 [("recommendation_id", "in", (self._support_lineage() - self).ids)]

@@ -95,6 +95,7 @@ class SupportCertificationEngine(models.AbstractModel):
         academy_from = today - relativedelta(months=company.support_cert_academy_months)
         attended = (
             self.env["event.registration"]
+            # sudo: attendance counts whoever triggers the evaluation
             .sudo()
             ._read_group(
                 [
@@ -113,6 +114,7 @@ class SupportCertificationEngine(models.AbstractModel):
         rating_from = now - relativedelta(months=company.support_cert_satisfaction_months)
         ratings = (
             self.env["rating.rating"]
+            # sudo: ratings are the customers'; they count whoever triggers the evaluation
             .sudo()
             ._read_group(
                 [
@@ -194,6 +196,7 @@ class SupportCertificationEngine(models.AbstractModel):
             rules = self._rules(company)
             data = self._collect(group, company)
             for partner in group:
+                # sudo: the collected data is keyed by the sudo partners of _collect
                 results[partner] = self._evaluate(data[partner.sudo()], rules, skip_approval)
         return results
 
@@ -285,6 +288,7 @@ class SupportCertificationEngine(models.AbstractModel):
         concerned when a technician loses the status."""
         # sudo: see _concerned
         partners = (
+            # sudo: the status is the system's, stored whoever changed an input
             partners.sudo()
             .with_context(active_test=False)
             .filtered(lambda p: p.is_support_technician or p.support_certified or p.support_certification_dirty)

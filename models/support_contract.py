@@ -351,6 +351,7 @@ class SupportContract(models.Model):
         # A company without accounting here (no sales journal) invoices in its own system.
         journals = (
             self.env["account.journal"]
+            # sudo: any sales journal counts, whoever activates
             .sudo()
             ._read_group(  # sudo: any journal counts, whoever activates
                 [("type", "=", "sale"), ("company_id", "in", to_invoice.company_id.ids)], ["company_id"]
@@ -370,6 +371,7 @@ class SupportContract(models.Model):
         contracts = to_invoice.sudo()
         moves = (
             self.env["account.move"]
+            # sudo: a draft invoice in the contract's company, posted by accountants only
             .sudo()
             .with_context(allowed_company_ids=contracts.company_id.ids + self.env.companies.ids)
             .create([contract._prepare_fee_invoice_vals() for contract in contracts])

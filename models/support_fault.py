@@ -65,10 +65,9 @@ class SupportFault(models.Model):
     def _unlink_except_used(self):
         used = (
             self.env["support.request"]
+            # sudo: any company's request counts
             .sudo()
-            .search_count(  # any company's request counts
-                [("fault_id", "in", self.ids)], limit=1
-            )
+            .search_count([("fault_id", "in", self.ids)], limit=1)
         )
         if used:
             raise UserError(

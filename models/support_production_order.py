@@ -176,6 +176,7 @@ class SupportProductionOrder(models.Model):
             # Only an acceptance of this very order (created by ``_record``, read-only for
             # every role) replaces none or a cancelled one.
             acceptance = (
+                # sudo: the acceptance is evidence, read whoever writes the order
                 self.env["support.acceptance"].sudo().browse(vals["amount_acceptance_id"])
             )  # the evidence, whoever writes
             if any(

@@ -1007,9 +1007,8 @@ class SupportRequest(models.Model):
         self.ensure_one()
         if self.state in AWAITING_RATING_STATES:
             self.sudo()._action_close()  # the customer's rating closes the request
-            self.sudo().activity_unlink(
-                ["certified_support.mail_activity_close_by_phone"]
-            )  # the AM's to-do, ended by the customer
+            # sudo: the customer's rating ends the account manager's to-do
+            self.sudo().activity_unlink(["certified_support.mail_activity_close_by_phone"])
         template = self.env.ref(
             "certified_support.mail_template_request_rated"
         ).sudo()  # customers may not read mail templates
@@ -1024,9 +1023,9 @@ class SupportRequest(models.Model):
         company = self.company_id
         if company.support_corrective_user_id:
             return company.support_corrective_user_id
-        # sudo: the group's members, whoever's rating (the public link) asks
         managers = (
             self.env.ref("certified_support.group_support_manager")
+            # sudo: the group's members, whoever's rating (the public link) asks
             .sudo()
             .all_user_ids.filtered(lambda u: not u.share and company in u.company_ids and u.id != SUPERUSER_ID)
         )
@@ -1062,8 +1061,9 @@ class SupportRequest(models.Model):
         self.ensure_one()
         return (
             self.env["rating.rating"]
+            # sudo: the rating, whoever asks (customer or staff)
             .sudo()
-            .search(  # the rating, whoever asks (customer or staff)
+            .search(
                 [("res_model", "=", self._name), ("res_id", "=", self.id), ("consumed", "=", True)],
                 order="write_date desc, id desc",
                 limit=1,
@@ -1292,6 +1292,7 @@ class SupportRequest(models.Model):
         # support manager, who reads the request and its whole chatter.
         trackings = (
             self.env["mail.tracking.value"]
+            # sudo: the dossier's reader (a support manager) reads the request's whole chatter
             .sudo()
             .search(
                 [

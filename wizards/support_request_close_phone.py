@@ -88,6 +88,7 @@ class SupportRequestClosePhone(models.TransientModel):
         # customer said, after the access check on the request above.
         rating = (
             self.env["rating.rating"]
+            # sudo: staff write no ratings; this records what the customer said on the phone
             .sudo()
             .create(
                 {
