@@ -10,6 +10,7 @@ from . import res_config_settings
 from . import res_partner
 from . import support_certification
 from . import support_input_guard
+from . import support_document
 from . import support_letters
 from . import support_priced_line
 from . import support_acceptance

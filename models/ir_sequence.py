@@ -46,19 +46,6 @@ class IrSequence(models.Model):
         )
 
     @api.model
-    def _support_number(self, code, vals_list, company_of=None):
-        """Number the new documents ``code`` of ``vals_list`` that have no number yet (no name
-        or "/"), in place, each in its company's sequence: ``company_of(vals)``, by default
-        the company of ``vals``, else the current one."""
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                if company_of:
-                    company = company_of(vals)
-                else:
-                    company = self.env["res.company"].browse(vals.get("company_id"))
-                vals["name"] = self._support_next(code, company or self.env.company) or "/"
-
-    @api.model
     def _support_next(self, code, company):
         """The next number of ``code`` for ``company``, in the year of today's date where the
         company works (its calendar's timezone): a request registered at 00:30 on 1 January

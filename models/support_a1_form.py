@@ -86,11 +86,8 @@ class SupportA1Form(models.Model):
 
     _name = "support.a1.form"
     _description = "A1 Form"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "support.input.guard", "support.letter.mixin"]
-    _order = "id desc"
-    _check_company_auto = True
+    _inherit = ["portal.mixin", "support.document", "support.input.guard", "support.letter.mixin"]
 
-    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index="trigram")
     request_id = fields.Many2one(
         "support.request",
         string="Request",
@@ -466,12 +463,13 @@ class SupportA1Form(models.Model):
             if "line_ids" not in vals and vals.get("request_id"):
                 request = self.env["support.request"].browse(vals["request_id"])
                 vals["line_ids"] = request._prepare_a1_line_commands()
-        self.env["ir.sequence"]._support_number(
-            "support.a1.form",
-            vals_list,
-            company_of=lambda vals: self.env["support.request"].browse(vals.get("request_id")).company_id,
-        )
         return super().create(vals_list)
+
+    @api.model
+    def _support_document_company(self, vals):
+        # the sequence of its request's company, the company it takes
+        request = self.env["support.request"].browse(vals.get("request_id"))
+        return request.company_id or super()._support_document_company(vals)
 
     def write(self, vals):
         self._check_write(vals)

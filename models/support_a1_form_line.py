@@ -4,8 +4,6 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
-from ..input_bounds import MAX_AMOUNT, MAX_LINE_HOURS
-
 
 class SupportA1FormLine(models.Model):
     """A service given during the meeting: only what the customer accepted."""
@@ -14,21 +12,11 @@ class SupportA1FormLine(models.Model):
     _inherit = ["support.priced.line", "support.a1.form.part"]
     _description = "A1 Form Service"
     _order = "a1_form_id, sequence, id"
-    _check_company_auto = True
 
     a1_form_id = fields.Many2one("support.a1.form", string="A1 Form", required=True, index=True, ondelete="cascade")
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related="a1_form_id.company_id", store=True, index=True, precompute=True)
     currency_id = fields.Many2one(related="a1_form_id.currency_id")
-
-    _quantity_positive = models.Constraint(
-        f"CHECK (quantity > 0 AND quantity <= {MAX_LINE_HOURS})",
-        f"The hours of a service given must be more than 0 and at most {MAX_LINE_HOURS}.",
-    )
-    _price_positive = models.Constraint(
-        f"CHECK (price_unit >= 0 AND price_unit <= {MAX_AMOUNT})",
-        f"The price of a service given must be between 0 and {MAX_AMOUNT}.",
-    )
 
     @api.constrains("product_id", "a1_form_id")
     def _check_product_accepted(self):

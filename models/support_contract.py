@@ -12,11 +12,9 @@ EXPIRY_NOTICE_DAYS = 30
 class SupportContract(models.Model):
     _name = "support.contract"
     _description = "ESTES Support Contract"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "support.document"]
     _order = "date_start desc, id desc"
-    _check_company_auto = True
 
-    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index="trigram")
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     partner_id = fields.Many2one(
         "res.partner",
@@ -209,11 +207,6 @@ class SupportContract(models.Model):
     def _onchange_date_start(self):
         if self.date_start and not self.date_end:
             self.date_end = self.date_start + relativedelta(years=1, days=-1)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env["ir.sequence"]._support_number("support.contract", vals_list)
-        return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):

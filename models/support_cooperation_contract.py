@@ -12,11 +12,9 @@ class SupportCooperationContract(models.Model):
 
     _name = "support.cooperation.contract"
     _description = "Cooperation Contract with a Partner Firm"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["support.document"]
     _order = "date_start desc, id desc"
-    _check_company_auto = True
 
-    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index="trigram")
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     firm_id = fields.Many2one(
         "res.partner",
@@ -96,7 +94,6 @@ class SupportCooperationContract(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self.env["ir.sequence"]._support_number("support.cooperation.contract", vals_list)
         contracts = super().create(vals_list)
         contracts.filtered(lambda c: c.state == "active").firm_id._support_certification_changed()
         return contracts

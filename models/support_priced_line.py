@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.fields import Command
 
+from ..input_bounds import MAX_AMOUNT, MAX_LINE_HOURS
+
 
 def priced_line_values(line, **values):
     """The values of a line copied from ``line``, a priced line or an action frozen from one
@@ -19,12 +21,14 @@ def priced_line_values(line, **values):
 class SupportPricedLine(models.AbstractModel):
     """A service with hours, a unit price and VAT, priced from its product.
 
-    Shared by the catalogue's technical actions and the extra actions of a request.
+    Shared by the catalogue's technical actions, the extra actions of a request and the
+    services given in an A1 Form, with the bounds of their hours and prices.
     """
 
     _name = "support.priced.line"
     _inherit = ["support.input.guard"]
     _description = "Priced Service Line"
+    _check_company_auto = True
 
     # Defined again by each concrete model, from its parent document.
     company_id = fields.Many2one("res.company")
@@ -67,6 +71,15 @@ class SupportPricedLine(models.AbstractModel):
     price_subtotal = fields.Monetary(string="Subtotal", compute="_compute_amount", store=True, precompute=True)
     price_tax = fields.Monetary(string="VAT Amount", compute="_compute_amount", store=True, precompute=True)
     price_total = fields.Monetary(string="Total", compute="_compute_amount", store=True, precompute=True)
+
+    _quantity_positive = models.Constraint(
+        f"CHECK (quantity > 0 AND quantity <= {MAX_LINE_HOURS})",
+        f"The hours of a service must be more than 0 and at most {MAX_LINE_HOURS}.",
+    )
+    _price_positive = models.Constraint(
+        f"CHECK (price_unit >= 0 AND price_unit <= {MAX_AMOUNT})",
+        f"The unit price of a service must be between 0 and {MAX_AMOUNT}.",
+    )
 
     @api.depends("product_id")
     def _compute_name(self):

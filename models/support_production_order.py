@@ -24,11 +24,8 @@ class SupportProductionOrder(models.Model):
 
     _name = "support.production.order"
     _description = "Production or Support Order"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "support.input.guard", "support.letter.mixin"]
-    _order = "id desc"
-    _check_company_auto = True
+    _inherit = ["portal.mixin", "support.document", "support.input.guard", "support.letter.mixin"]
 
-    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index="trigram")
     a1_form_id = fields.Many2one(
         "support.a1.form",
         string="A1 Form",
@@ -161,7 +158,6 @@ class SupportProductionOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self.env["ir.sequence"]._support_number("support.production.order", vals_list)
         orders = super().create(vals_list)
         orders._support_send_state_letters()
         return orders

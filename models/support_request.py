@@ -67,19 +67,15 @@ class SupportRequest(models.Model):
     _inherit = [
         "portal.mixin",
         "rating.mixin",
-        "mail.thread",
-        "mail.activity.mixin",
+        "support.document",
         "support.input.guard",
         "support.letter.mixin",
     ]
-    _order = "id desc"
-    _check_company_auto = True
     # Whoever may read the request may write in its conversation and attach files to it
     # (as on project tasks and invoices): the customer, the assigned technician, the firm's
     # manager and the vendor's staff, as the record rules say; nobody else.
     _mail_post_access = "read"
 
-    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index="trigram")
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
@@ -354,11 +350,6 @@ class SupportRequest(models.Model):
                         technician=request.technician_id.display_name,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env["ir.sequence"]._support_number("support.request", vals_list)
-        return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never_with_acceptance(self):

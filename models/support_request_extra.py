@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..input_bounds import MAX_AMOUNT, MAX_LINE_HOURS
-
 
 class SupportRequestExtra(models.Model):
     """An additional action proposed during the meeting (step 6).
@@ -15,7 +13,6 @@ class SupportRequestExtra(models.Model):
     _inherit = ["support.priced.line"]
     _description = "Extra Action"
     _order = "request_id, id"
-    _check_company_auto = True
 
     request_id = fields.Many2one("support.request", string="Request", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="request_id.company_id", store=True, index=True, precompute=True)
@@ -30,14 +27,6 @@ class SupportRequestExtra(models.Model):
     )
     acceptance_id = fields.Many2one("support.acceptance", string="Acceptance", readonly=True, copy=False)
 
-    _quantity_positive = models.Constraint(
-        f"CHECK (quantity > 0 AND quantity <= {MAX_LINE_HOURS})",
-        f"The hours of an extra action must be more than 0 and at most {MAX_LINE_HOURS}.",
-    )
-    _price_positive = models.Constraint(
-        f"CHECK (price_unit >= 0 AND price_unit <= {MAX_AMOUNT})",
-        f"The price of an extra action must be between 0 and {MAX_AMOUNT}.",
-    )
     # Proposed twice, the customer could accept and pay it twice.
     _proposed_once = models.UniqueIndex(
         "(request_id, product_id, quantity) WHERE state = 'proposed'",
