@@ -1,3 +1,4 @@
+from . import support_certification_input
 from . import crm_lead
 from . import event_event
 from . import event_registration

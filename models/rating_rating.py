@@ -12,7 +12,12 @@ class RatingRating(models.Model):
     satisfaction reporting (by the rated technician's firm, the share of happy customers
     as an average)."""
 
-    _inherit = "rating.rating"
+    _name = "rating.rating"
+    _inherit = ["rating.rating", "support.certification.input"]
+
+    _support_certification_inputs = frozenset(
+        {"rating", "consumed", "rated_partner_id", "res_id", "res_model_id", "rated_on"}
+    )
 
     support_source = fields.Selection(
         [("portal", "Portal or e-mail link"), ("phone", "Phone")],
@@ -44,26 +49,16 @@ class RatingRating(models.Model):
     def create(self, vals_list):
         if not self.env.su and any(self._support_vals_target_request(vals) for vals in vals_list):
             raise AccessError(self.env._("Ratings of RV requests are given by the customers, not created by staff."))
-        ratings = super().create(vals_list)
-        ratings._support_update_rated_technicians()
-        return ratings
+        return super().create(vals_list)
 
     def write(self, vals):
         if set(vals) - SUPPORT_STAFF_WRITABLE or self._support_vals_target_request(vals):
             self._support_check_not_staff_edit(vals)
-        watched = {"rating", "consumed", "rated_partner_id", "res_id", "res_model_id", "rated_on"}
-        before = self._support_rated_technicians() if watched & set(vals) else None
-        result = super().write(vals)
-        if before is not None:
-            (before | self._support_rated_technicians())._support_certification_changed()
-        return result
+        return super().write(vals)
 
     def unlink(self):
         self._support_check_not_staff_edit()
-        technicians = self._support_rated_technicians()
-        result = super().unlink()
-        technicians._support_certification_changed()
-        return result
+        return super().unlink()
 
     def _support_vals_target_request(self, vals):
         """Whether ``vals`` point a rating at an RV request."""
@@ -82,15 +77,13 @@ class RatingRating(models.Model):
         ):
             raise AccessError(self.env._("The customer's rating of an RV request cannot be changed by staff."))
 
-    def _support_rated_technicians(self):
-        """The technicians rated through RV requests (their satisfaction score)."""
+    def _support_certification_partners(self):
+        """The technicians rated through RV requests: the customers' given ratings make
+        their satisfaction score."""
         return (
             # sudo: the technicians whose score a rating changes, whoever rates
-            self.sudo().filtered(lambda r: r.res_model == "support.request").rated_partner_id
+            self.sudo().filtered(lambda r: r.consumed and r.res_model == "support.request").rated_partner_id
         )
-
-    def _support_update_rated_technicians(self):
-        self.filtered("consumed")._support_rated_technicians()._support_certification_changed()
 
     @api.depends("rating", "consumed")
     def _compute_support_satisfaction(self):

@@ -56,7 +56,12 @@ PROPOSAL_FIELDS = {
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "support.certification.input"]
+
+    _support_certification_inputs = frozenset(
+        {"is_support_technician", "parent_id", "active", "company_id", "support_firm_kind"}
+    )
 
     support_firm_kind = fields.Selection(
         SUPPORT_FIRM_KINDS,
@@ -365,18 +370,13 @@ class ResPartner(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        partners = super().create(vals_list)
-        partners.filtered("is_support_technician")._support_certification_changed()
-        return partners
-
     def write(self, vals):
         self._support_check_protected_fields(vals)
-        result = super().write(vals)
-        if {"is_support_technician", "parent_id", "active", "company_id", "support_firm_kind"} & set(vals):
-            self._support_certification_changed()
-        return result
+        return super().write(vals)
+
+    def _support_certification_partners(self):
+        """Technicians and firms: who is a technician of which firm is an input."""
+        return self.filtered(lambda p: p.is_support_technician or p.support_firm_kind)
 
     def _support_check_protected_fields(self, vals):
         """The status is computed, the proposal follows its workflow: neither is edited.

@@ -12,8 +12,10 @@ class SupportCooperationContract(models.Model):
 
     _name = "support.cooperation.contract"
     _description = "Cooperation Contract with a Partner Firm"
-    _inherit = ["support.document"]
+    _inherit = ["support.document", "support.certification.input"]
     _order = "date_start desc, id desc"
+
+    _support_certification_inputs = frozenset({"state", "firm_id", "date_start", "date_end"})
 
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     firm_id = fields.Many2one(
@@ -92,19 +94,9 @@ class SupportCooperationContract(models.Model):
                     self.env._("%(firm)s already has an active cooperation contract.", firm=firm.display_name)
                 )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        contracts = super().create(vals_list)
-        contracts.filtered(lambda c: c.state == "active").firm_id._support_certification_changed()
-        return contracts
-
-    def write(self, vals):
-        watched = {"state", "firm_id", "date_start", "date_end"}
-        firms = self.firm_id if watched & set(vals) else self.env["res.partner"]
-        result = super().write(vals)
-        if firms:
-            (firms | self.firm_id)._support_certification_changed()
-        return result
+    def _support_certification_partners(self):
+        """An IT firm's technicians are certified only while its contract is in force."""
+        return self.filtered(lambda c: c.state == "active").firm_id
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):

@@ -4,9 +4,11 @@ from odoo import api, fields, models
 class SupportInstallation(models.Model):
     _name = "support.installation"
     _description = "Installation of a Vendor Product"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "support.certification.input"]
     _order = "partner_id, product_id, id"
     _check_company_auto = True
+
+    _support_certification_inputs = frozenset({"firm_id", "active"})
 
     name = fields.Char(compute="_compute_name", store=True)
     active = fields.Boolean(default=True, tracking=True)
@@ -40,21 +42,6 @@ class SupportInstallation(models.Model):
             parts = [installation.product_id.name, installation.version]
             installation.name = " ".join(p for p in parts if p)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        installations = super().create(vals_list)
-        installations.firm_id._support_certification_changed()
-        return installations
-
-    def write(self, vals):
-        firms = self.firm_id if {"firm_id", "active"} & set(vals) else None
-        result = super().write(vals)
-        if firms is not None:
-            (firms | self.firm_id)._support_certification_changed()
-        return result
-
-    def unlink(self):
-        firms = self.firm_id
-        result = super().unlink()
-        firms._support_certification_changed()
-        return result
+    def _support_certification_partners(self):
+        """The firm's active installations count towards its technicians' certification."""
+        return self.firm_id

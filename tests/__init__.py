@@ -6,6 +6,7 @@ from . import test_technician_portal
 from . import test_support_contract
 from . import test_support_fault
 from . import test_certification
+from . import test_certification_input
 from . import test_partner_network_portal
 from . import test_phone_request
 from . import test_cti
