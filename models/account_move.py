@@ -142,6 +142,30 @@ class AccountMove(models.Model):
         documents.invalidate_recordset(fnames)
 
     @api.model
+    def _support_service_invoice_vals(self, company, partner, lines, **values):
+        """A customer invoice of ``company`` to ``partner`` for the services ``lines``, pairs
+        of a service product and its line's values (name, quantity, unit price): in the
+        company's sales journal, with the partner's fiscal position, the sales VAT on services
+        on each line and the myDATA values of a service invoice. ``values`` complete the
+        invoice (its origin, reference, the document it invoices)."""
+        Move = self.with_company(company)
+        fpos = self.env["account.fiscal.position"].with_company(company)._get_fiscal_position(partner)
+        mydata = Move._support_mydata_vals(company, partner)
+        return {
+            "move_type": "out_invoice",
+            "company_id": company.id,
+            "journal_id": Move._support_sale_journal(company).id,
+            "partner_id": partner.id,
+            "fiscal_position_id": fpos.id,
+            "invoice_line_ids": [
+                Command.create(Move._support_service_line_vals(company, fpos, mydata, product, **line_values))
+                for product, line_values in lines
+            ],
+            **mydata,
+            **values,
+        }
+
+    @api.model
     def _support_service_line_vals(self, company, fiscal_position, move_vals, product, **values):
         """An invoice line of the service ``product`` with ``values``: the company's sales VAT
         on services (never a goods tax) mapped by the fiscal position, and the myDATA income

@@ -1081,43 +1081,24 @@ class SupportA1Form(models.Model):
         company's sales VAT on services (never a goods tax), mapped by the customer's fiscal
         position, and the myDATA type and income classification of a service invoice."""
         self.ensure_one()
-        company = self.firm_company_id
-        Move = self.env["account.move"]
-        fpos = self.env["account.fiscal.position"].with_company(company)._get_fiscal_position(self.partner_id)
-        mydata = Move._support_mydata_vals(company, self.partner_id)
-        lines = [
-            Command.create(
-                Move._support_service_line_vals(
-                    company,
-                    fpos,
-                    mydata,
-                    line.product_id,
-                    name=line.name,
-                    quantity=line.quantity,
-                    price_unit=line.price_unit,
-                )
-            )
-            for line in self.line_ids
-        ]
-        return {
-            "move_type": "out_invoice",
-            "company_id": company.id,
-            "journal_id": Move.with_company(company)._support_sale_journal(company).id,
-            "partner_id": self.partner_id.id,
-            "fiscal_position_id": fpos.id,
-            "currency_id": self.currency_id.id,
-            "invoice_origin": self.name,
-            "ref": self.name,
-            "narration": self.env._(
-                "A1 Form %(form)s, technician %(technician)s.", form=self.name, technician=self.technician_id.name
-            )
-            + (
-                " " + self.env._("It corrects A1 Form %s.", self.correction_of_id.name) if self.correction_of_id else ""
-            ),
-            "a1_form_id": self.id,
-            "invoice_line_ids": lines,
-            **mydata,
-        }
+        narration = self.env._(
+            "A1 Form %(form)s, technician %(technician)s.", form=self.name, technician=self.technician_id.name
+        )
+        if self.correction_of_id:
+            narration += " " + self.env._("It corrects A1 Form %s.", self.correction_of_id.name)
+        return self.env["account.move"]._support_service_invoice_vals(
+            self.firm_company_id,
+            self.partner_id,
+            [
+                (line.product_id, {"name": line.name, "quantity": line.quantity, "price_unit": line.price_unit})
+                for line in self.line_ids
+            ],
+            currency_id=self.currency_id.id,
+            invoice_origin=self.name,
+            ref=self.name,
+            narration=narration,
+            a1_form_id=self.id,
+        )
 
     # ------------------------------------------------------------------
     # Corrections: the correction is invoiced instead of the form it corrects

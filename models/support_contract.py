@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools.misc import format_date
@@ -379,35 +379,15 @@ class SupportContract(models.Model):
 
     def _prepare_fee_invoice_vals(self):
         self.ensure_one()
-        company = self.company_id
-        Move = self.env["account.move"].with_company(company)
-        fpos = self.env["account.fiscal.position"].with_company(company)._get_fiscal_position(self.partner_id)
-        mydata = Move._support_mydata_vals(company, self.partner_id)
-        return {
-            "move_type": "out_invoice",
-            "company_id": company.id,
-            "journal_id": Move._support_sale_journal(company).id,
-            "partner_id": self.partner_id.id,
-            "fiscal_position_id": fpos.id,
-            "currency_id": self.currency_id.id,
-            "invoice_user_id": self.user_id.id,
-            "invoice_origin": self.name,
-            "support_contract_id": self.id,
-            "invoice_line_ids": [
-                Command.create(
-                    Move._support_service_line_vals(
-                        company,
-                        fpos,
-                        mydata,
-                        self.product_id,
-                        name=self._fee_invoice_label(),
-                        quantity=1.0,
-                        price_unit=self.price,
-                    )
-                )
-            ],
-            **mydata,
-        }
+        return self.env["account.move"]._support_service_invoice_vals(
+            self.company_id,
+            self.partner_id,
+            [(self.product_id, {"name": self._fee_invoice_label(), "quantity": 1.0, "price_unit": self.price})],
+            currency_id=self.currency_id.id,
+            invoice_user_id=self.user_id.id,
+            invoice_origin=self.name,
+            support_contract_id=self.id,
+        )
 
     def _fee_invoice_label(self):
         """'ESTES <number> <start>–<end>' in the customer's language and date format."""

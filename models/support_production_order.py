@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.exceptions import LockError, UserError
-from odoo.fields import Command
 
 from ..input_bounds import LONG_TEXT_MAX_LENGTH, MAX_AMOUNT, NAME_MAX_LENGTH, check_date_window
 
@@ -302,32 +301,19 @@ class SupportProductionOrder(models.Model):
         customer accepted, with the vendor's sales VAT on services mapped by the firm's
         fiscal position, and the myDATA type and classification of a service invoice."""
         self.ensure_one()
-        company = self.company_id
-        Move = self.env["account.move"]
-        product = self._get_invoice_product()
-        fpos = self.env["account.fiscal.position"].with_company(company)._get_fiscal_position(self.firm_id)
-        mydata = Move._support_mydata_vals(company, self.firm_id)
-        line = Move._support_service_line_vals(
-            company,
-            fpos,
-            mydata,
-            product,
-            name=f"{self.name} – {self.title or self.recommendation_id.name or ''}",
-            quantity=1.0,
-            price_unit=self.amount_acceptance_id.amount_untaxed,
-        )
-        return {
-            "move_type": "out_invoice",
-            "company_id": company.id,
-            "journal_id": Move._support_sale_journal(company).id,
-            "partner_id": self.firm_id.id,
-            "fiscal_position_id": fpos.id,
-            "invoice_origin": self.name,
-            "ref": self.a1_form_id.name,
-            "production_order_id": self.id,
-            "invoice_line_ids": [Command.create(line)],
-            **mydata,
+        line = {
+            "name": f"{self.name} – {self.title or self.recommendation_id.name or ''}",
+            "quantity": 1.0,
+            "price_unit": self.amount_acceptance_id.amount_untaxed,
         }
+        return self.env["account.move"]._support_service_invoice_vals(
+            self.company_id,
+            self.firm_id,
+            [(self._get_invoice_product(), line)],
+            invoice_origin=self.name,
+            ref=self.a1_form_id.name,
+            production_order_id=self.id,
+        )
 
     def _get_invoice_product(self):
         product = self.env.ref("certified_support.product_production_order_service", raise_if_not_found=False)
