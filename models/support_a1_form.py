@@ -1251,27 +1251,21 @@ class SupportA1Form(models.Model):
         Form = self.sudo()  # a system cron over every company
         # sudo: every company with a working calendar, for the cron
         for company in self.env["res.company"].sudo().search([("resource_calendar_id", "!=", False)]):
-            calendar = company.resource_calendar_id
-            cutoff = Request._support_escalation_cutoff(calendar, now, SIGN_REMINDER_WORKING_DAYS)
-            if cutoff:
-                Form._support_lock_filed(
-                    [
-                        ("company_id", "=", company.id),
-                        ("state", "=", "filed"),
-                        ("filed_on", "<", cutoff),
-                        ("sign_reminder_sent_on", "=", False),
-                    ]
-                )._support_send_sign_reminder()
-            cutoff = Request._support_escalation_cutoff(calendar, now, SIGN_ESCALATION_WORKING_DAYS)
-            if cutoff:
-                Form._support_lock_filed(
-                    [
-                        ("company_id", "=", company.id),
-                        ("state", "=", "filed"),
-                        ("filed_on", "<", cutoff),
-                        ("sign_escalated_on", "=", False),
-                    ]
-                )._support_escalate_unsigned()
+            for working_days, done_on, follow_up in (
+                (SIGN_REMINDER_WORKING_DAYS, "sign_reminder_sent_on", "_support_send_sign_reminder"),
+                (SIGN_ESCALATION_WORKING_DAYS, "sign_escalated_on", "_support_escalate_unsigned"),
+            ):
+                cutoff = Request._support_escalation_cutoff(company.resource_calendar_id, now, working_days)
+                if cutoff:
+                    forms = Form._support_lock_filed(
+                        [
+                            ("company_id", "=", company.id),
+                            ("state", "=", "filed"),
+                            ("filed_on", "<", cutoff),
+                            (done_on, "=", False),
+                        ]
+                    )
+                    getattr(forms, follow_up)()
 
     def _support_lock_filed(self, domain):
         """The forms of ``domain``, less those another transaction holds (a customer

@@ -276,31 +276,11 @@ class SupportContract(models.Model):
                     contracts=", ".join(renewed.mapped("name")),
                 )
             )
-        renewals = self._create_renewals()
-        if len(renewals) == 1:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "support.contract",
-                "res_id": renewals.id,
-                "view_mode": "form",
-            }
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "support.contract",
-            "name": self.env._("Renewals"),
-            "domain": [("id", "in", renewals.ids)],
-            "view_mode": "list,form",
-        }
+        return self._create_renewals()._get_records_action(name=self.env._("Renewals"))
 
     def action_view_renewals(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "support.contract",
-            "name": self.env._("Renewals"),
-            "domain": [("renewed_from_id", "=", self.id)],
-            "view_mode": "list,form",
-        }
+        return self.search([("renewed_from_id", "=", self.id)])._get_records_action(name=self.env._("Renewals"))
 
     def _create_renewals(self):
         renewals = self.create(
