@@ -278,6 +278,17 @@ def parse_float(env, value, label, *, minimum, maximum, min_exclusive=False, req
     return number
 
 
+def parse_amount(env, value, label, *, required=True, field=None):
+    """An amount of money (a price, a cost, an invoice amount): from 0 to ``MAX_AMOUNT``."""
+    return parse_float(env, value, label, minimum=0, maximum=MAX_AMOUNT, required=required, field=field)
+
+
+def parse_hours(env, value, label, *, field=None):
+    """The hours of one service line (an extra action, a service given): more than 0 and at
+    most ``MAX_LINE_HOURS``, as the lines' constraints have them."""
+    return parse_float(env, value, label, minimum=0, maximum=MAX_LINE_HOURS, min_exclusive=True, field=field)
+
+
 def parse_id(env, value, label, *, required=True, field=None):
     """A record id: a positive integer that PostgreSQL can hold (whether the user may use
     that record is checked by the caller). None when empty and not required."""
