@@ -358,12 +358,12 @@ def _parse_moment(env, value, label, required, field, pattern, convert, invalid)
     text = _stripped_or_required(env, value, label, required, field)
     if text is None:
         return None
-    if isinstance(text, str) and pattern.fullmatch(text):
-        try:
-            return convert(text)
-        except ValueError:
-            pass  # well-formed, but no such day or time (2026-02-30)
-    raise InputError(invalid, field, "invalid_date")
+    if not isinstance(text, str) or not pattern.fullmatch(text):
+        raise InputError(invalid, field, "invalid_date")
+    try:
+        return convert(text)
+    except ValueError:  # well-formed, but no such day or time (2026-02-30)
+        raise InputError(invalid, field, "invalid_date") from None
 
 
 def _check_between(env, value, label, field, minimum, maximum, shown=None):
