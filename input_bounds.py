@@ -199,6 +199,11 @@ def _label(label):
     return str(label) if label else ""
 
 
+def _required(env, label, field):
+    """The refusal of a required value left empty, the same for every parser."""
+    return InputError(env._("%(field)s is required.", field=_label(label)), field, "required")
+
+
 # ---------------------------------------------------------------------------
 # Parsers: each returns the clean value or raises InputError
 # ---------------------------------------------------------------------------
@@ -225,7 +230,7 @@ def parse_text(env, value, label, *, max_length, required=False, multiline=False
             "invalid_characters",
         )
     if not value and required:
-        raise InputError(_("%(field)s is required.", field=_label(label)), field, "required")
+        raise _required(env, label, field)
     if len(value) > max_length:
         raise InputError(
             _("%(field)s is too long (%(max)s characters at most).", field=_label(label), max=max_length),
@@ -242,7 +247,7 @@ def parse_float(env, value, label, *, minimum, maximum, min_exclusive=False, req
     _ = env._
     if value is None or value is False or (isinstance(value, str) and not value.strip()):
         if required:
-            raise InputError(_("%(field)s is required.", field=_label(label)), field, "required")
+            raise _required(env, label, field)
         return None
     if isinstance(value, str):
         text = value.strip()
@@ -273,13 +278,24 @@ def parse_float(env, value, label, *, minimum, maximum, min_exclusive=False, req
     return number
 
 
+def parse_amount(env, value, label, *, required=True, field=None):
+    """An amount of money (a price, a cost, an invoice amount): from 0 to ``MAX_AMOUNT``."""
+    return parse_float(env, value, label, minimum=0, maximum=MAX_AMOUNT, required=required, field=field)
+
+
+def parse_hours(env, value, label, *, field=None):
+    """The hours of one service line (an extra action, a service given): more than 0 and at
+    most ``MAX_LINE_HOURS``, as the lines' constraints have them."""
+    return parse_float(env, value, label, minimum=0, maximum=MAX_LINE_HOURS, min_exclusive=True, field=field)
+
+
 def parse_id(env, value, label, *, required=True, field=None):
     """A record id: a positive integer that PostgreSQL can hold (whether the user may use
     that record is checked by the caller). None when empty and not required."""
     _ = env._
     if value is None or value is False or value == "":
         if required:
-            raise InputError(_("%(field)s is required.", field=_label(label)), field, "required")
+            raise _required(env, label, field)
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
@@ -318,7 +334,7 @@ def parse_choice(env, value, label, choices, *, required=True, field=None):
     _ = env._
     if value is None or value == "":
         if required:
-            raise InputError(_("%(field)s is required.", field=_label(label)), field, "required")
+            raise _required(env, label, field)
         return None
     if not isinstance(value, str) or value not in choices:
         raise InputError(_("%(field)s is not one of the choices.", field=_label(label)), field, "invalid_choice")
@@ -327,43 +343,59 @@ def parse_choice(env, value, label, choices, *, required=True, field=None):
 
 def _stripped_or_required(env, value, label, required, field):
     """``value`` stripped when it is a string; None when empty, refused when required."""
-    _ = env._
     text = value.strip() if isinstance(value, str) else value
     if text is None or text is False or text == "":
         if required:
-            raise InputError(_("%(field)s is required.", field=_label(label)), field, "required")
+            raise _required(env, label, field)
         return None
     return text
+
+
+def _parse_moment(env, value, label, required, field, pattern, convert, invalid):
+    """A date or a naive datetime: ``value`` stripped, all of it matching ``pattern``, as
+    ``convert`` reads it; else an InputError with the message ``invalid``. None when empty
+    and not required."""
+    text = _stripped_or_required(env, value, label, required, field)
+    if text is None:
+        return None
+    if not isinstance(text, str) or not pattern.fullmatch(text):
+        raise InputError(invalid, field, "invalid_date")
+    try:
+        return convert(text)
+    except ValueError:  # well-formed, but no such day or time (2026-02-30)
+        raise InputError(invalid, field, "invalid_date") from None
+
+
+def _check_between(env, value, label, field, minimum, maximum, shown=None):
+    """``value`` (a date or a datetime) when it lies between ``minimum`` and ``maximum``,
+    else an InputError naming the bound it passed, as the day ``shown(bound)`` gives."""
+    _ = env._
+    if value < minimum:
+        message = _(
+            "%(field)s cannot be before %(date)s.",
+            field=_label(label),
+            date=format_date(env, shown(minimum) if shown else minimum),
+        )
+    elif value > maximum:
+        message = _(
+            "%(field)s cannot be after %(date)s.",
+            field=_label(label),
+            date=format_date(env, shown(maximum) if shown else maximum),
+        )
+    else:
+        return value
+    raise InputError(message, field, "out_of_range")
 
 
 def parse_date(env, value, label, *, minimum=None, maximum=None, required=False, field=None):
     """A ``YYYY-MM-DD`` date between ``minimum`` and ``maximum`` (default: ``DATE_MIN`` and
     ``latest_date()``). None when empty and not required."""
     _ = env._
-    text = _stripped_or_required(env, value, label, required, field)
-    if text is None:
+    invalid = _("%(field)s is not a valid date.", field=_label(label))
+    day = _parse_moment(env, value, label, required, field, DATE_RE, fields.Date.to_date, invalid)
+    if day is None:
         return None
-    if not isinstance(text, str) or not DATE_RE.fullmatch(text):
-        raise InputError(_("%(field)s is not a valid date.", field=_label(label)), field, "invalid_date")
-    try:
-        day = fields.Date.to_date(text)
-    except ValueError:
-        raise InputError(_("%(field)s is not a valid date.", field=_label(label)), field, "invalid_date") from None
-    minimum = minimum or DATE_MIN
-    maximum = maximum or latest_date()
-    if day < minimum:
-        raise InputError(
-            _("%(field)s cannot be before %(date)s.", field=_label(label), date=format_date(env, minimum)),
-            field,
-            "out_of_range",
-        )
-    if day > maximum:
-        raise InputError(
-            _("%(field)s cannot be after %(date)s.", field=_label(label), date=format_date(env, maximum)),
-            field,
-            "out_of_range",
-        )
-    return day
+    return _check_between(env, day, label, field, minimum or DATE_MIN, maximum or latest_date())
 
 
 def parse_datetime_local(env, value, label, *, tz, minimum=None, maximum=None, required=True, field=None):
@@ -371,45 +403,26 @@ def parse_datetime_local(env, value, label, *, tz, minimum=None, maximum=None, r
     naive UTC datetime between ``minimum`` and ``maximum`` (naive UTC; default: the start of
     ``DATE_MIN`` and the end of ``latest_date()``). None when empty and not required."""
     _ = env._
-    text = _stripped_or_required(env, value, label, required, field)
-    if text is None:
+    invalid = _("%(field)s is not a valid date and time.", field=_label(label))
+    local = _parse_moment(env, value, label, required, field, DATETIME_LOCAL_RE, datetime.fromisoformat, invalid)
+    if local is None:
         return None
-    if not isinstance(text, str) or not DATETIME_LOCAL_RE.fullmatch(text):
-        raise InputError(_("%(field)s is not a valid date and time.", field=_label(label)), field, "invalid_date")
-    try:
-        local = datetime.fromisoformat(text)
-    except ValueError:
-        raise InputError(
-            _("%(field)s is not a valid date and time.", field=_label(label)), field, "invalid_date"
-        ) from None
     minimum = minimum or datetime.combine(DATE_MIN, datetime.min.time())
     maximum = maximum or datetime.combine(latest_date(), datetime.max.time())
     # Compared once before the time zone conversion, which fails on the first and last
-    # days datetime can hold (years 1 and 9999).
+    # days datetime can hold (years 1 and 9999): so far out, the typed value is refused.
     utc = None
     if minimum - timedelta(days=2) <= local <= maximum + timedelta(days=2):
         utc = tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
-    if (local if utc is None else utc) < minimum:
-        raise InputError(
-            _(
-                "%(field)s cannot be before %(date)s.",
-                field=_label(label),
-                date=format_date(env, pytz.utc.localize(minimum).astimezone(tz).date()),
-            ),
-            field,
-            "out_of_range",
-        )
-    if utc is None or utc > maximum:
-        raise InputError(
-            _(
-                "%(field)s cannot be after %(date)s.",
-                field=_label(label),
-                date=format_date(env, pytz.utc.localize(maximum).astimezone(tz).date()),
-            ),
-            field,
-            "out_of_range",
-        )
-    return utc
+    return _check_between(
+        env,
+        local if utc is None else utc,
+        label,
+        field,
+        minimum,
+        maximum,
+        shown=lambda bound: pytz.utc.localize(bound).astimezone(tz).date(),
+    )
 
 
 def is_mydata_mark(value):
@@ -486,7 +499,7 @@ def parse_image(env, value, label, *, allowed=SIGNATURE_MIMETYPES, max_size=MAX_
     _ = env._
     invalid = InputError(_("%(field)s is not a PNG or JPEG image.", field=_label(label)), field, "invalid_image")
     if not value:
-        raise InputError(_("%(field)s is required.", field=_label(label)), field, "required")
+        raise _required(env, label, field)
     if not isinstance(value, str):
         raise invalid
     if value.startswith("data:"):  # a data URL: keep its base64 part

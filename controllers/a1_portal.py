@@ -7,11 +7,10 @@ from odoo.http import request
 
 from ..input_bounds import (
     INVOICE_REF_MAX_LENGTH,
-    MAX_AMOUNT,
     NAME_MAX_LENGTH,
     InputError,
+    parse_amount,
     parse_date,
-    parse_float,
     parse_id_list,
     parse_image,
     parse_mydata_mark,
@@ -221,14 +220,7 @@ class SupportA1Portal(SupportCustomerPortal):
             maximum=fields.Date.context_today(env.user),
             field="external_invoice_date",
         )
-        amount = parse(
-            parse_float,
-            values["amount"],
-            _("Invoice amount"),
-            minimum=0,
-            maximum=MAX_AMOUNT,
-            field="external_invoice_amount",
-        )
+        amount = parse(parse_amount, values["amount"], _("Invoice amount"), field="external_invoice_amount")
         mark = parse(parse_mydata_mark, values["mark"], _("myDATA MARK"), field="external_invoice_mark")
         if not errors:
             try:

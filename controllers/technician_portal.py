@@ -14,17 +14,16 @@ from odoo.tools import float_compare, plaintext2html
 
 from ..input_bounds import (
     LONG_TEXT_MAX_LENGTH,
-    MAX_AMOUNT,
-    MAX_LINE_HOURS,
     MAX_LIST_ITEMS,
     MAX_MEETING_HOURS,
     MEETING_FUTURE_HOURS,
     MEETING_WINDOW_DAYS,
     RECOMMENDATION_MAX_LENGTH,
     InputError,
+    parse_amount,
     parse_choice,
     parse_datetime_local,
-    parse_float,
+    parse_hours,
     parse_id,
     parse_text,
 )
@@ -89,9 +88,7 @@ class SupportTechnicianPortal(SupportCustomerPortal):
             product = env["product.product"].sudo().browse(product_id).exists()
             if product not in self._get_extra_action_products(request_sudo):
                 raise InputError(env._("Choose an action of the catalogue."), "product_id")
-            quantity = parse_float(
-                env, quantity, env._("Hours"), minimum=0, maximum=MAX_LINE_HOURS, min_exclusive=True, field="quantity"
-            )
+            quantity = parse_hours(env, quantity, env._("Hours"), field="quantity")
         except InputError as exc:
             return self._render_assigned_request(request_sudo, exc.message, form)
         # The same proposal posted twice (a double click, a reload) is one proposal: the
@@ -224,17 +221,9 @@ class SupportTechnicianPortal(SupportCustomerPortal):
 
         tz = self._a1_user_tz()
         earliest, latest = self._a1_meeting_window(request_sudo)
-        date_start = parse(
-            parse_datetime_local,
-            form["date_start"],
-            _("Start"),
-            tz=tz,
-            minimum=earliest,
-            maximum=latest,
-            field="date_start",
-        )
-        date_end = parse(
-            parse_datetime_local, form["date_end"], _("End"), tz=tz, minimum=earliest, maximum=latest, field="date_end"
+        date_start, date_end = (
+            parse(parse_datetime_local, form[name], label, tz=tz, minimum=earliest, maximum=latest, field=name)
+            for name, label in (("date_start", _("Start")), ("date_end", _("End")))
         )
         if date_start and date_end:
             if date_end <= date_start:
@@ -255,13 +244,7 @@ class SupportTechnicianPortal(SupportCustomerPortal):
                 errors.append(_("Only the actions the customer accepted can be added."))
                 continue
             quantity = parse(
-                parse_float,
-                line["quantity"],
-                _("Hours of %s", accepted_line.name),
-                minimum=0,
-                maximum=MAX_LINE_HOURS,
-                min_exclusive=True,
-                field=f"line_{index}_quantity",
+                parse_hours, line["quantity"], _("Hours of %s", accepted_line.name), field=f"line_{index}_quantity"
             )
             if quantity is None:
                 continue
@@ -284,13 +267,7 @@ class SupportTechnicianPortal(SupportCustomerPortal):
                 parse_choice, rec["kind"], _("Recommendation kind"), RECOMMENDATION_KINDS, field=f"rec_{index}_kind"
             )
             cost = parse(
-                parse_float,
-                rec["estimated_cost"],
-                _("Estimated cost"),
-                minimum=0,
-                maximum=MAX_AMOUNT,
-                required=False,
-                field=f"rec_{index}_cost",
+                parse_amount, rec["estimated_cost"], _("Estimated cost"), required=False, field=f"rec_{index}_cost"
             )
             if name is None or kind is None:
                 continue

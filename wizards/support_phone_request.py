@@ -91,7 +91,8 @@ class SupportPhoneRequest(models.TransientModel):
     # The request
     description = fields.Text(string="Customer's description")
     location = fields.Selection(
-        [("onsite", "On site"), ("remote", "Remote")],
+        # the request's places, which the wizard passes on to it
+        selection=lambda self: self.env["support.request"]._fields["location"]._description_selection(self.env),
         required=True,
         compute="_compute_location",
         store=True,

@@ -18,7 +18,8 @@ class SupportRequestSchedule(models.TransientModel):
     start = fields.Datetime(string="Day and hour", required=True)
     duration = fields.Float(required=True, compute="_compute_duration", store=True, readonly=False, precompute=True)
     location = fields.Selection(
-        [("onsite", "On site"), ("remote", "Remote")],
+        # the request's places, which the wizard passes on to it
+        selection=lambda self: self.env["support.request"]._fields["location"]._description_selection(self.env),
         required=True,
         compute="_compute_location",
         store=True,

@@ -1,88 +1,62 @@
 import { registry } from "@web/core/registry";
 
-function openReportingMenu(name) {
+function openMenu(section, item) {
     return [
         {
-            content: "Open the Reporting menu",
-            trigger: ".o_menu_sections .dropdown-toggle:contains(Reporting)",
+            content: `Open the ${section} menu`,
+            trigger: `.o_menu_sections .dropdown-toggle:contains(${section})`,
             run: "click",
         },
         {
-            content: `Open ${name}`,
-            trigger: `.o-dropdown--menu .dropdown-item:contains(${name})`,
+            content: `Open ${item}`,
+            trigger: `.o-dropdown--menu .dropdown-item:contains(${item})`,
             run: "click",
+        },
+    ];
+}
+
+function pivotTable(subject) {
+    return {
+        content: `${subject}: the pivot table`,
+        trigger: ".o_pivot_view .o_pivot table",
+    };
+}
+
+function pivotThenGraph(subject) {
+    return [
+        pivotTable(subject),
+        {
+            content: `${subject}: switch to the graph`,
+            trigger: ".o_switch_view.o_graph",
+            run: "click",
+        },
+        {
+            content: `${subject}: the graph`,
+            trigger: ".o_graph_view .o_graph_renderer canvas",
         },
     ];
 }
 
 registry.category("web_tour.tours").add("support_reporting_views_tour", {
     steps: () => [
-        {
-            content: "The requests' pivot table",
-            trigger: ".o_pivot_view .o_pivot table",
-        },
-        {
-            content: "Switch to the graph",
-            trigger: ".o_switch_view.o_graph",
-            run: "click",
-        },
-        {
-            content: "The requests' graph",
-            trigger: ".o_graph_view .o_graph_renderer canvas",
-        },
-        ...openReportingMenu("Requests per State"),
+        ...pivotThenGraph("Requests"),
+        ...openMenu("Reporting", "Requests per State"),
         {
             content: "Requests grouped by state",
             trigger: ".o_list_view .o_group_header",
         },
-        ...openReportingMenu("A1 Forms"),
-        {
-            content: "The A1 Forms' pivot table",
-            trigger: ".o_pivot_view .o_pivot table",
-        },
-        {
-            content: "Switch to the graph",
-            trigger: ".o_switch_view.o_graph",
-            run: "click",
-        },
-        {
-            content: "The A1 Forms' graph",
-            trigger: ".o_graph_view .o_graph_renderer canvas",
-        },
-        ...openReportingMenu("Production Orders"),
-        {
-            content: "The production orders' pivot table",
-            trigger: ".o_pivot_view .o_pivot table",
-        },
-        ...openReportingMenu("Customer Satisfaction"),
-        {
-            content: "The satisfaction pivot table",
-            trigger: ".o_pivot_view .o_pivot table",
-        },
-        {
-            content: "Switch to the graph",
-            trigger: ".o_switch_view.o_graph",
-            run: "click",
-        },
-        {
-            content: "The satisfaction graph",
-            trigger: ".o_graph_view .o_graph_renderer canvas",
-        },
-        {
-            content: "Open the Requests menu",
-            trigger: ".o_menu_sections .dropdown-toggle:contains(Requests)",
-            run: "click",
-        },
-        {
-            content: "Open the account manager's board",
-            trigger: ".o-dropdown--menu .dropdown-item:contains(RV Requests)",
-            run: "click",
-        },
+        ...openMenu("Reporting", "A1 Forms"),
+        ...pivotThenGraph("A1 Forms"),
+        ...openMenu("Reporting", "Production Orders"),
+        pivotTable("Production orders"),
+        ...openMenu("Reporting", "Customer Satisfaction"),
+        ...pivotThenGraph("Satisfaction"),
+        ...openMenu("Requests", "RV Requests"),
         {
             content: "The board of requests by state",
             trigger: ".o_kanban_view .o_kanban_renderer",
         },
-        ...openReportingMenu("Export to Excel"),
+        ...openMenu("Reporting", "Export to Excel"),
         {
             content: "The export wizard",
             trigger: ".modal .o_form_view .o_field_widget[name=report_kind]",
