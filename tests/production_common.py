@@ -1,4 +1,6 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import new_test_user
 
 from .a1_common import A1FormMixin
@@ -30,6 +32,19 @@ class ProductionOrderMixin(A1FormMixin):
         form = cls._create_a1(request=request, **values)
         cls._sign_a1(form, accepted=accepted)
         return form
+
+    @staticmethod
+    def _specification(**values):
+        """The production order's specification as the customer types it on the portal."""
+        return {
+            "title": "Πήγασος ERP 6",
+            "current_behaviour": "Η έκδοση 5 δεν υποστηρίζει το νέο myDATA.",
+            "requested_change": "Αναβάθμιση στην έκδοση 6 με μεταφορά δεδομένων.",
+            "business_reason": "Υποχρεωτική διαβίβαση από 1/7.",
+            "priority": "1",
+            "deadline_wish": fields.Date.to_string(fields.Date.today() + timedelta(days=90)),
+            **values,
+        }
 
     @classmethod
     def _setup_firm_company(cls):

@@ -324,9 +324,7 @@ class TestA1CorrectionPortal(A1CorrectionMixin, SupportHttpCommon):
         cls.env["mail.mail"].search([]).unlink()
 
     def _sign_online(self, form, accepted):
-        self.authenticate("cs_customer", "cs_customer")
-        response = self.url_open(f"/my/a1/{form.id}")
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_customer", f"/my/a1/{form.id}")
         self.assertIn("o_a1_sign_button", response.text)
         result = self.make_jsonrpc_request(f"/my/a1/{form.id}/recommendations", {"accepted_ids": accepted.ids})
         self.assertEqual(result["accepted_ids"], accepted.ids)

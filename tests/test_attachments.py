@@ -111,9 +111,7 @@ class TestAttachments(A1FormMixin, SupportHttpCommon):
     # ------------------------------------------------------------------
 
     def test_customer_attaches_files_to_own_request(self):
-        self.authenticate("cs_customer", "cs_customer")
-        page = self.url_open(f"/my/support/{self.request.id}")
-        self.assertEqual(page.status_code, 200)
+        page = self._open_page("cs_customer", f"/my/support/{self.request.id}")
         self.assertIn("o_portal_chatter", page.text)
         self.assertIn('data-allow_composer="1"', page.text)
 

@@ -200,9 +200,7 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
         accept = f"/my/support/{request.id}/extra/{extra.id}/accept"
 
         # Another customer given the link reads the request but cannot answer for the customer.
-        self.authenticate("cs_other_customer", "cs_other_customer")
-        response = self.url_open(path)
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_other_customer", path)
         self.assertNotIn(accept, response.text)
         response = self.url_open(
             accept + "?access_token=" + request.access_token,
@@ -217,9 +215,7 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
         self.assertEqual(response.status_code, 303)
 
         # The customer's contact opens the link and accepts.
-        self.authenticate("cs_customer", "cs_customer")
-        response = self.url_open(path)
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_customer", path)
         self.assertIn(accept, response.text)
         response = self.url_open(accept, data={"csrf_token": http.Request.csrf_token(self)}, allow_redirects=False)
         self.assertEqual(response.status_code, 303)
@@ -359,9 +355,7 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
             form.name,
         )
         path = self._link(mail, f"/my/production-orders/{order.id}?access_token=").split(order.get_base_url(), 1)[1]
-        self.authenticate("cs_customer", "cs_customer")
-        response = self.url_open(path)
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_customer", path)
         self.assertIn(order.name, response.text)
         self.logout()
         response = self.url_open(path.replace(order.access_token, "wrong"), allow_redirects=False)

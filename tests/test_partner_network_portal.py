@@ -108,9 +108,7 @@ class TestPartnerNetworkPortal(SupportHttpCommon):
                 self.assertIn(self.technician.name, response.text)
                 self.assertNotIn(self.technician_b.name, response.text)
 
-        self.authenticate("cs_firm_b_manager", "cs_firm_b_manager")
-        response = self.url_open(f"/my/partner/scorecard?firm_id={self.firm.id}")
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_firm_b_manager", f"/my/partner/scorecard?firm_id={self.firm.id}")
         self.assertIn(self.technician_b.name, response.text)
         self.assertNotIn(self.technician.name, response.text)
         self.assertNotIn("Άψογη εξυπηρέτηση", response.text, "another firm's ratings")

@@ -120,9 +120,7 @@ class TestPortalRequest(SupportHttpCommon):
     # ------------------------------------------------------------------
 
     def test_form_lists_active_faults_of_the_company_with_their_cost(self):
-        self.authenticate("cs_customer", "cs_customer")
-        response = self.url_open("/my/support/new")
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_customer", "/my/support/new")
         self.assertIn("[PT01] Connection to the database server fails", response.text)
         self.assertIn("[PT02] New workstation installation", response.text)
         # (with the bracket: the page's random tokens may contain "PT03")
@@ -373,9 +371,7 @@ class TestPortalRequest(SupportHttpCommon):
     def test_list_shows_own_company_requests_only(self):
         own, _extra = self._request_for(self.customer, self.customer_contact)
         other, _other_extra = self._request_for(self.other_customer, self.other_contact)
-        self.authenticate("cs_customer", "cs_customer")
-        response = self.url_open("/my/support")
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_customer", "/my/support")
         self.assertIn(own.name, response.text)
         self.assertNotIn(other.name, response.text)
         response = self.url_open("/my/support?filterby=closed")
@@ -392,9 +388,7 @@ class TestPortalRequest(SupportHttpCommon):
     def test_request_page_access(self):
         own, _extra = self._request_for(self.customer, self.customer_contact)
         other, _other_extra = self._request_for(self.other_customer, self.other_contact)
-        self.authenticate("cs_customer", "cs_customer")
-        response = self.url_open(f"/my/support/{own.id}")
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_customer", f"/my/support/{own.id}")
         self.assertIn(own.name, response.text)
         self.assertIn("o_portal_chatter", response.text)
 
