@@ -101,6 +101,14 @@ class SupportDataMixin:
         )
 
     @classmethod
+    def _set_phones(cls):
+        """The customers' phones, stored the way people type them: national with spaces,
+        international with dashes; the customer's ΑΦΜ."""
+        cls.customer.write({"phone": "210 748 9589", "vat": "EL094019245"})
+        cls.customer_contact.phone = "+30 691-234-5678"
+        cls.other_customer.phone = "2310 555123"
+
+    @classmethod
     def _create_portal_user(cls, login, partner, groups="base.group_portal"):
         """The user of `partner` (a portal customer by default), who logs in with `login` as password."""
         return new_test_user(cls.env, login, groups=groups, partner_id=partner.id)
