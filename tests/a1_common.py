@@ -46,6 +46,17 @@ class A1FormMixin:
         return request
 
     @classmethod
+    def _setup_second_firm(cls, firm_name, technician_name, login):
+        """Another IT firm whose certified technician (user `login`) has a meeting with the
+        other customer: (firm, technician, request)."""
+        firm = cls._create_firm(firm_name)
+        technician = cls._create_technician(technician_name, firm, login)
+        cls._certify_technicians(technician)
+        with freeze_time("2026-03-10"):
+            request = cls._a1_scheduled_request(cls.other_customer, cls.other_contact, technician)
+        return firm, technician, request
+
+    @classmethod
     def _create_a1(cls, request=None, file=True, **values):
         form = cls.env["support.a1.form"].create(
             {

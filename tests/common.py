@@ -101,6 +101,16 @@ class SupportDataMixin:
         )
 
     @classmethod
+    def _setup_certified_technician(cls):
+        """The firm's technician certified (_certify_technicians), with the firm's installations
+        and its cooperation contract at hand."""
+        cls._certify_technicians(cls.technician)
+        cls.installations = cls.env["support.installation"].search([("firm_id", "=", cls.firm.id)])
+        cls.cooperation = cls.env["support.cooperation.contract"].search(
+            [("firm_id", "=", cls.firm.id), ("state", "=", "active")]
+        )
+
+    @classmethod
     def _set_phones(cls):
         """The customers' phones, stored the way people type them: national with spaces,
         international with dashes; the customer's ΑΦΜ."""
@@ -195,6 +205,11 @@ class SupportDataMixin:
     def _cron_triggers(self, cron):
         """How many times the scheduled action is triggered to run soon."""
         return self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+
+    def _run_triggered_cron(self, cron, triggers):
+        """The scheduled action was triggered once more than the `triggers` counted before: run it."""
+        self.assertEqual(self._cron_triggers(cron), triggers + 1)
+        self._run_cron(cron)
 
     def _activities(self, record, activity_type):
         """The activities of `record` of the type with xmlid `activity_type`."""

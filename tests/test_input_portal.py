@@ -59,15 +59,9 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
         cls.other_installation = cls.env["support.installation"].create(
             {"partner_id": cls.other_customer.id, "product_id": cls.product_estes.id, "version": "v7"}
         )
-        cls.candidate = cls.env["res.partner"].create(
-            {"name": "Στέλιος Καραμανλής", "parent_id": cls.firm.id, "is_support_technician": True}
-        )
-        other_firm = cls.env["res.partner"].create(
-            {"name": "Βορεινή Πληροφορική Α.Ε.", "is_company": True, "support_firm_kind": "it_firm"}
-        )
-        cls.other_firm_technician = cls.env["res.partner"].create(
-            {"name": "Θεόδωρος Ξενάκης", "parent_id": other_firm.id, "is_support_technician": True}
-        )
+        cls.candidate = cls._create_technician("Στέλιος Καραμανλής", cls.firm)
+        other_firm = cls._create_firm("Βορεινή Πληροφορική Α.Ε.")
+        cls.other_firm_technician = cls._create_technician("Θεόδωρος Ξενάκης", other_firm)
 
     # ------------------------------------------------------------------
     # helpers

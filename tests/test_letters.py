@@ -273,9 +273,7 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
         self.assertFalse(self._letters(self._create_a1(file=False)), "a draft is not ready to sign")
 
     def _remind(self):
-        with self.enter_registry_test_mode():
-            self.env.ref("certified_support.ir_cron_a1_sign_reminder").method_direct_trigger()
-        self.env.invalidate_all()
+        self._run_cron("certified_support.ir_cron_a1_sign_reminder")
 
     def _reminders(self, form):
         return self._letters(form).filtered(lambda m: "υπογραφή σας" in (m.subject or ""))

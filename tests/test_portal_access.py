@@ -123,13 +123,7 @@ class TestRequestAttachmentAccess(SupportHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        fault = cls.env["support.fault"].create(
-            {
-                "code": "F02",
-                "name": "Year-end closing",
-                "line_ids": [Command.create({"product_id": cls.product_remote.id, "quantity": 3})],
-            }
-        )
+        fault = cls._create_fault("F02", "Year-end closing", [(cls.product_remote, 3)])
         cls.other_request = cls.env["support.request"].create(
             {"partner_id": cls.other_customer.id, "contact_id": cls.other_contact.id, "fault_id": fault.id}
         )

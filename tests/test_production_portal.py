@@ -4,9 +4,9 @@ from urllib.parse import urlparse
 
 from odoo import fields
 from odoo.http import Request
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import SupportHttpCommon
+from .common import FIRM_MANAGER, SupportHttpCommon
 from .production_common import ProductionOrderMixin
 
 
@@ -142,16 +142,9 @@ class TestProductionPortal(ProductionOrderMixin, SupportHttpCommon):
         self.assertEqual(self.form.external_invoice_ref, "ΤΠΥ 17", "recorded once")
 
     def test_external_invoice_refused_for_others(self):
-        other_firm = self.env["res.partner"].create(
-            {"name": "Άλλη Πληροφορική Α.Ε.", "is_company": True, "support_firm_kind": "it_firm"}
-        )
+        other_firm = self._create_firm("Άλλη Πληροφορική Α.Ε.")
         other_manager = self.env["res.partner"].create({"name": "Ελένη Δήμου", "parent_id": other_firm.id})
-        new_test_user(
-            self.env,
-            "cs_other_firm_manager",
-            groups="certified_support.group_support_firm_manager",
-            partner_id=other_manager.id,
-        )
+        self._create_portal_user("cs_other_firm_manager", other_manager, FIRM_MANAGER)
         for login in ("cs_other_firm_manager", "cs_customer", "cs_technician"):
             with self.subTest(login=login):
                 self.authenticate(login, login)

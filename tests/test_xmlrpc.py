@@ -47,9 +47,7 @@ class TestXmlRpcActions(A1FormMixin, SupportHttpCommon):
 
     def test_cooperation_contract_actions(self):
         manager = self.user_manager
-        firm = self.env["res.partner"].create(
-            {"name": "Σύμβουλοι Πληροφορικής Ε.Ε.", "is_company": True, "support_firm_kind": "it_firm"}
-        )
+        firm = self._create_firm("Σύμβουλοι Πληροφορικής Ε.Ε.")
         contract = self.env["support.cooperation.contract"].create({"firm_id": firm.id, "date_start": "2026-01-01"})
         self._assert_answers(manager, "support.cooperation.contract", "action_activate", contract)
         self._assert_answers(manager, "support.cooperation.contract", "action_terminate", contract)
