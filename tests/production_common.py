@@ -5,6 +5,14 @@ from odoo.tests import new_test_user
 
 from .a1_common import A1FormMixin
 
+# One recommendation of each kind, each followed up its own way once the customer accepts it.
+RECOMMENDATIONS = [
+    {"name": "Αναβάθμιση σε Πήγασος ERP 6", "kind": "software", "estimated_cost": 800.0},
+    {"name": "Νέος διακομιστής", "kind": "hardware", "estimated_cost": 1500.0},
+    {"name": "Εκπαίδευση προσωπικού", "kind": "other", "estimated_cost": 200.0},
+    {"name": "Επέκταση φιλοξενίας κατά 50 GB", "kind": "hosting", "estimated_cost": 120.0},
+]
+
 
 class ProductionOrderMixin(A1FormMixin):
     """A1 Forms signed with accepted recommendations, and the companies that invoice them."""
@@ -86,6 +94,15 @@ class ProductionOrderMixin(A1FormMixin):
             order.action_accept()
         user = customer_user or cls.user_customer
         return order.with_user(user).sudo()._accept_agreed_amount(user.partner_id, ip_address="192.0.2.10")
+
+    def _notices(self, form):
+        """The hardware notices of `form`: the e-mails about its accepted new server."""
+        mails = self.env["mail.mail"].search([("model", "=", "support.a1.form"), ("res_id", "=", form.id)])
+        return mails.filtered(lambda m: "Νέος διακομιστής" in (m.body_html or ""))
+
+    def _followups(self, form):
+        """The account manager's to-dos that follow the accepted recommendations of `form` up."""
+        return self._activities(form, "certified_support.mail_activity_a1_recommendation")
 
     @classmethod
     def _invoice_a1(cls, form, post=False):

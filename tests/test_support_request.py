@@ -141,16 +141,13 @@ class TestSupportRequest(SupportCommon):
     @freeze_time("2026-03-10")
     def test_cancel_keeps_the_acceptance_with_the_reason(self):
         request = self._new_request()
-        wizard = (
-            self.env["support.request.cancel"]
-            .with_user(self.user_support)
-            .create({"request_ids": [Command.set(request.ids)], "reason": "Ο πελάτης έλυσε μόνος του το πρόβλημα."})
-        )
-        wizard.action_confirm()
+        reason = "Ο πελάτης έλυσε μόνος του το πρόβλημα."
+        Cancel = self.env["support.request.cancel"].with_user(self.user_support)
+        Cancel.create({"request_ids": [Command.set(request.ids)], "reason": reason}).action_confirm()
         self.assertEqual(request.state, "cancelled")
         acceptance = request.acceptance_ids
         self.assertEqual(acceptance.state, "cancelled")
-        self.assertEqual(acceptance.cancel_reason, "Ο πελάτης έλυσε μόνος του το πρόβλημα.")
+        self.assertEqual(acceptance.cancel_reason, reason)
         self.assertEqual(acceptance.cancel_user_id, self.user_support)
         self.assertAlmostEqual(acceptance.amount_total, 119.04, "the evidence is kept")
         self.assertFalse(self._activities(request, "certified_support.mail_activity_to_schedule"))
