@@ -11,16 +11,8 @@ class A1FormMixin:
     def _setup_a1_data(cls):
         cls.env["res.lang"]._activate_lang("el_GR")
         cls.customer.lang = "el_GR"
-        cls.fault = cls.env["support.fault"].create(
-            {
-                "code": "F07",
-                "name": "myDATA transmission errors",
-                "line_ids": [Command.create({"product_id": cls.product_remote.id, "quantity": 1.5})],
-            }
-        )
-        cls.other_technician = cls.env["res.partner"].create(
-            {"name": "Πέτρος Βασιλείου", "parent_id": cls.firm.id, "is_support_technician": True}
-        )
+        cls.fault = cls._create_fault("F07", "myDATA transmission errors", [(cls.product_remote, 1.5)])
+        cls.other_technician = cls._create_technician("Πέτρος Βασιλείου", cls.firm)
         cls.env["res.users"].create(
             {
                 "name": cls.other_technician.name,
@@ -54,6 +46,17 @@ class A1FormMixin:
         return request
 
     @classmethod
+    def _setup_second_firm(cls, firm_name, technician_name, login):
+        """Another IT firm whose certified technician (user `login`) has a meeting with the
+        other customer: (firm, technician, request)."""
+        firm = cls._create_firm(firm_name)
+        technician = cls._create_technician(technician_name, firm, login)
+        cls._certify_technicians(technician)
+        with freeze_time("2026-03-10"):
+            request = cls._a1_scheduled_request(cls.other_customer, cls.other_contact, technician)
+        return firm, technician, request
+
+    @classmethod
     def _create_a1(cls, request=None, file=True, **values):
         form = cls.env["support.a1.form"].create(
             {
@@ -73,3 +76,24 @@ class A1FormMixin:
         if file:
             form.action_file()
         return form
+
+    def _a1_report_html(self, form):
+        """The A1 Form's report (the PDF's content), as HTML."""
+        report = self.env["ir.actions.report"]
+        return report._render_qweb_html("certified_support.action_report_support_a1_form", form.ids)[0].decode()
+
+    def _diary_values(self, **values):
+        """The Technical Diary's form as the technician fills it: 10:00 to 11:45 (Athens time),
+        1.75 hours of remote support, one recommendation and a note; filed."""
+        return {
+            "date_start": "2026-03-12T10:00",
+            "date_end": "2026-03-12T11:45",
+            "line_0_product_id": str(self.product_remote.id),
+            "line_0_quantity": "1.75",
+            "rec_0_name": "Αναβάθμιση σε Πήγασος ERP 6",
+            "rec_0_kind": "software",
+            "rec_0_cost": "800",
+            "note": "Επανεκκίνηση της υπηρεσίας",
+            "file": "1",
+            **values,
+        }

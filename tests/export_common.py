@@ -1,9 +1,6 @@
 import io
 
 import openpyxl
-from freezegun import freeze_time
-
-from odoo.tests import new_test_user
 
 from .rating_common import SCAN, RatingMixin
 
@@ -15,21 +12,9 @@ class XlsxExportMixin(RatingMixin):
     @classmethod
     def _setup_export_data(cls):
         cls._setup_a1_data()
-        cls.second_firm = cls.env["res.partner"].create(
-            {"name": "Αιγαίο Συστήματα Α.Ε.", "is_company": True, "support_firm_kind": "it_firm"}
+        cls.second_firm, cls.second_technician, cls.second_request = cls._setup_second_firm(
+            "Αιγαίο Συστήματα Α.Ε.", "Ελένη Δημητρίου", "cs_second_technician"
         )
-        cls.second_technician = cls.env["res.partner"].create(
-            {"name": "Ελένη Δημητρίου", "parent_id": cls.second_firm.id, "is_support_technician": True}
-        )
-        new_test_user(
-            cls.env,
-            "cs_second_technician",
-            groups="certified_support.group_support_technician",
-            partner_id=cls.second_technician.id,
-        )
-        cls._certify_technicians(cls.second_technician)
-        with freeze_time("2026-03-10"):
-            cls.second_request = cls._a1_scheduled_request(cls.other_customer, cls.other_contact, cls.second_technician)
         cls.customer.vat = "EL094014201"
         cls.signed_form = cls._create_a1(cls.request)
         cls.signed_form._sign("Γιώργος Παπαδόπουλος", "scan", signed_on="2026-03-13 08:00:00", pdf=SCAN)

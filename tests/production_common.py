@@ -1,7 +1,17 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import new_test_user
 
 from .a1_common import A1FormMixin
+
+# One recommendation of each kind, each followed up its own way once the customer accepts it.
+RECOMMENDATIONS = [
+    {"name": "Αναβάθμιση σε Πήγασος ERP 6", "kind": "software", "estimated_cost": 800.0},
+    {"name": "Νέος διακομιστής", "kind": "hardware", "estimated_cost": 1500.0},
+    {"name": "Εκπαίδευση προσωπικού", "kind": "other", "estimated_cost": 200.0},
+    {"name": "Επέκταση φιλοξενίας κατά 50 GB", "kind": "hosting", "estimated_cost": 120.0},
+]
 
 
 class ProductionOrderMixin(A1FormMixin):
@@ -30,6 +40,19 @@ class ProductionOrderMixin(A1FormMixin):
         form = cls._create_a1(request=request, **values)
         cls._sign_a1(form, accepted=accepted)
         return form
+
+    @staticmethod
+    def _specification(**values):
+        """The production order's specification as the customer types it on the portal."""
+        return {
+            "title": "Πήγασος ERP 6",
+            "current_behaviour": "Η έκδοση 5 δεν υποστηρίζει το νέο myDATA.",
+            "requested_change": "Αναβάθμιση στην έκδοση 6 με μεταφορά δεδομένων.",
+            "business_reason": "Υποχρεωτική διαβίβαση από 1/7.",
+            "priority": "1",
+            "deadline_wish": fields.Date.to_string(fields.Date.today() + timedelta(days=90)),
+            **values,
+        }
 
     @classmethod
     def _setup_firm_company(cls):
@@ -71,6 +94,15 @@ class ProductionOrderMixin(A1FormMixin):
             order.action_accept()
         user = customer_user or cls.user_customer
         return order.with_user(user).sudo()._accept_agreed_amount(user.partner_id, ip_address="192.0.2.10")
+
+    def _notices(self, form):
+        """The hardware notices of `form`: the e-mails about its accepted new server."""
+        mails = self.env["mail.mail"].search([("model", "=", "support.a1.form"), ("res_id", "=", form.id)])
+        return mails.filtered(lambda m: "Νέος διακομιστής" in (m.body_html or ""))
+
+    def _followups(self, form):
+        """The account manager's to-dos that follow the accepted recommendations of `form` up."""
+        return self._activities(form, "certified_support.mail_activity_a1_recommendation")
 
     @classmethod
     def _invoice_a1(cls, form, post=False):

@@ -31,9 +31,7 @@ class RatingMixin(A1FormMixin):
         return request
 
     def _escalate(self):
-        with self.enter_registry_test_mode():
-            self.env.ref("certified_support.ir_cron_support_escalate_unrated").method_direct_trigger()
-        self.env.invalidate_all()
+        self._run_cron("certified_support.ir_cron_support_escalate_unrated")
 
     def _rating_mails(self, request):
         return self.env["mail.message"].search(

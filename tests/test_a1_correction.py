@@ -12,18 +12,22 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import SupportCommon, SupportHttpCommon
-from .production_common import ProductionOrderMixin
+from .production_common import RECOMMENDATIONS, ProductionOrderMixin
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 
-RECOMMENDATIONS = [
-    {"name": "Αναβάθμιση σε Πήγασος ERP 6", "kind": "software", "estimated_cost": 800.0},
-    {"name": "Νέος διακομιστής", "kind": "hardware", "estimated_cost": 1500.0},
-    {"name": "Εκπαίδευση προσωπικού", "kind": "other", "estimated_cost": 200.0},
-]
+# Software (a production order), hardware (the firm's notice) and other (the account manager's to-do).
+SOFTWARE_HARDWARE_OTHER = RECOMMENDATIONS[:3]
 
 
 class A1CorrectionMixin(ProductionOrderMixin):
+    @classmethod
+    def _setup_correction_data(cls):
+        """The A1 data, the firm as a company that invoices, and no e-mail yet."""
+        cls._setup_a1_data()
+        cls._setup_firm_company()
+        cls.env["mail.mail"].search([]).unlink()
+
     def _correct(self, form, quantity=1.0, user=None):
         """The account manager corrects the signed form (1 hour instead of the 1.5 billed) and files it."""
         user = user or self.user_support
@@ -54,15 +58,6 @@ class A1CorrectionMixin(ProductionOrderMixin):
             .with_user(user)
             .with_context(allowed_company_ids=user.company_ids.ids)
             .search([("invoice_status", "=", "to_invoice"), ("firm_company_id", "in", user.company_ids.ids)])
-        )
-
-    def _notices(self, form):
-        mails = self.env["mail.mail"].search([("model", "=", "support.a1.form"), ("res_id", "=", form.id)])
-        return mails.filtered(lambda m: "Νέος διακομιστής" in (m.body_html or ""))
-
-    def _followups(self, form):
-        return form.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_a1_recommendation")
         )
 
     def _assert_billed_once(self, original, correction, invoice):
@@ -96,9 +91,7 @@ class TestA1Correction(A1CorrectionMixin, SupportCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._setup_a1_data()
-        cls._setup_firm_company()
-        cls.env["mail.mail"].search([]).unlink()
+        cls._setup_correction_data()
 
     def test_correction_of_a_posted_invoice_reverses_it(self):
         original = self._create_signed_a1()
@@ -164,7 +157,7 @@ class TestA1Correction(A1CorrectionMixin, SupportCommon):
         self.assertAlmostEqual(correction.invoice_ids.amount_untaxed, 1 * 36)
 
     def test_resigning_creates_no_second_order_notice_or_to_do(self):
-        original = self._create_signed_a1(recommendations=RECOMMENDATIONS)
+        original = self._create_signed_a1(recommendations=SOFTWARE_HARDWARE_OTHER)
         software, hardware, other = original.recommendation_ids
         order = original.production_order_ids
         self.assertEqual(order.recommendation_id, software)
@@ -199,7 +192,7 @@ class TestA1Correction(A1CorrectionMixin, SupportCommon):
 
     def test_refused_then_accepted_in_the_correction_is_followed_up(self):
         original = self._create_signed_a1(
-            recommendations=RECOMMENDATIONS, accepted=self.env["support.a1.recommendation"]
+            recommendations=SOFTWARE_HARDWARE_OTHER, accepted=self.env["support.a1.recommendation"]
         )
         self.assertFalse(original.production_order_ids)
         correction = self._correct(original)
@@ -319,14 +312,10 @@ class TestA1CorrectionPortal(A1CorrectionMixin, SupportHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._setup_a1_data()
-        cls._setup_firm_company()
-        cls.env["mail.mail"].search([]).unlink()
+        cls._setup_correction_data()
 
     def _sign_online(self, form, accepted):
-        self.authenticate("cs_customer", "cs_customer")
-        response = self.url_open(f"/my/a1/{form.id}")
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_customer", f"/my/a1/{form.id}")
         self.assertIn("o_a1_sign_button", response.text)
         result = self.make_jsonrpc_request(f"/my/a1/{form.id}/recommendations", {"accepted_ids": accepted.ids})
         self.assertEqual(result["accepted_ids"], accepted.ids)

@@ -14,8 +14,6 @@ from odoo.tests import tagged
 from .a1_common import A1FormMixin
 from .common import SupportCommon, SupportHttpCommon
 
-A1_REPORT = "certified_support.action_report_support_a1_form"
-
 
 def _text(node):
     """The visible text of a node: line breaks as spaces, whitespace (non-breaking spaces
@@ -23,6 +21,37 @@ def _text(node):
     for br in node.iter("br"):
         br.tail = " " + (br.tail or "")
     return re.sub(r"\s+", " ", node.text_content().replace("\xa0", " ").replace("\ufeff", "")).strip()
+
+
+# What the document says in each language, the same on the PDF and on the customer's page.
+DOCUMENT_TEXTS = {
+    "el_GR": {
+        "customer_tax": "ΑΦΜ: EL094761359 · ΔΟΥ: Καλλιθέας",
+        "firm_tax": "ΑΦΜ: EL801456783 · ΔΟΥ: Αμαρουσίου",
+        "firm_invoices": "Συνεργαζόμενη εταιρεία – εκδίδει το τιμολόγιο",
+        "installation": "Πήγασος Μισθοδοσία, έκδοση 3.8",
+        "currency": "Ποσά σε EUR",
+        "amounts": (
+            "Αποδεκτά από τον πελάτη 54,00 € 12,96 € 66,96 €",
+            "Παραδόθηκαν (αυτό το Δελτίο Α1) 36,00 € 8,64 € 44,64 €",
+            "Διαφορά (παραδοθέντα − αποδεκτά) -18,00 € -4,32 € -22,32 €",
+        ),
+        "signature": "Υπογραφή τεχνικού",
+    },
+    "en_US": {
+        "customer_tax": "VAT number: EL094761359 · Tax office: Καλλιθέας",
+        "firm_tax": "VAT number: EL801456783 · Tax office: Αμαρουσίου",
+        "firm_invoices": "Partner firm – issues the invoice",
+        "installation": "Πήγασος Μισθοδοσία, version 3.8",
+        "currency": "Amounts in EUR",
+        "amounts": (
+            "Accepted by the customer 54.00 € 12.96 € 66.96 €",
+            "Delivered (this A1 Form) 36.00 € 8.64 € 44.64 €",
+            "Difference (delivered − accepted) -18.00 € -4.32 € -22.32 €",
+        ),
+        "signature": "Technician's signature",
+    },
+}
 
 
 class A1DocumentMixin(A1FormMixin):
@@ -81,6 +110,32 @@ class A1DocumentMixin(A1FormMixin):
         for row, expected in (("accepted", accepted), ("delivered", delivered), ("difference", difference)):
             self.assertEqual(_text(amounts.xpath(f".//tr[contains(@class, 'o_support_a1_{row}')]")[0]), expected)
 
+    def _assert_document(self, doc, lang, signature_class):
+        """The parties with their address and tax numbers, the installation, the customer's
+        description, the amounts and the technician's signature (in the div of
+        `signature_class`), in `lang`; returns the signature's text."""
+        texts = DOCUMENT_TEXTS[lang]
+        customer = _text(doc.xpath("//div[contains(@class, 'o_support_a1_customer')]")[0])
+        for value in ("Αφοί Παπαδόπουλοι Ο.Ε.", "Λεωφ. Συγγρού 120", "117 45", "Αθήνα", texts["customer_tax"]):
+            self.assertIn(value, customer)
+        firm = _text(doc.xpath("//div[contains(@class, 'o_support_a1_firm')]")[0])
+        for value in ("Δίκτυο Πληροφορική Ε.Π.Ε.", "Κηφισίας 44", "151 25", "Μαρούσι", texts["firm_tax"]):
+            self.assertIn(value, firm)
+        self.assertIn(texts["firm_invoices"], _text(doc), "the firm is the one that invoices")
+        self.assertEqual(
+            _text(doc.xpath("//*[contains(@class, 'o_support_a1_installation')]")[0]), texts["installation"]
+        )
+        self.assertEqual(
+            _text(doc.xpath("//*[contains(@class, 'o_support_a1_description')]")[0]),
+            "Το αντίγραφο ασφαλείας της μισθοδοσίας αποτυγχάνει κάθε βράδυ.",
+        )
+        self.assertIn(texts["currency"], _text(doc.xpath("//table[contains(@class, 'o_support_a1_amounts')]")[0]))
+        self._assert_amounts(doc, *texts["amounts"])
+        technician = _text(doc.xpath(f"//div[contains(@class, '{signature_class}')]")[0])
+        self.assertIn(texts["signature"], technician)
+        self.assertIn(self.user_technician.partner_id.name, technician)
+        return technician
+
     @classmethod
     def _create_delivered_a1(cls, file=True):
         """An A1 Form delivering 1 hour of the 1.5 hours the customer accepted, filed by the
@@ -102,8 +157,7 @@ class TestA1Document(A1DocumentMixin, SupportCommon):
 
     def _render(self, form, lang):
         self.customer.lang = lang
-        html = self.env["ir.actions.report"]._render_qweb_html(A1_REPORT, form.ids)[0].decode()
-        return lxml_html.fromstring(html)
+        return lxml_html.fromstring(self._a1_report_html(form))
 
     def test_filing_records_the_technician_who_signs(self):
         form = self._create_delivered_a1()
@@ -138,64 +192,14 @@ class TestA1Document(A1DocumentMixin, SupportCommon):
     def test_pdf_in_greek(self):
         form = self._create_delivered_a1()
         doc = self._render(form, "el_GR")
-        text = _text(doc)
-        customer = doc.xpath("//div[contains(@class, 'o_support_a1_customer')]")[0]
-        self.assertIn("Αφοί Παπαδόπουλοι Ο.Ε.", _text(customer))
-        self.assertIn("Λεωφ. Συγγρού 120", _text(customer))
-        self.assertIn("117 45", _text(customer))
-        self.assertIn("Αθήνα", _text(customer))
-        self.assertIn("ΑΦΜ: EL094761359 · ΔΟΥ: Καλλιθέας", _text(customer))
-        firm = doc.xpath("//div[contains(@class, 'o_support_a1_firm')]")[0]
-        for value in (
-            "Δίκτυο Πληροφορική Ε.Π.Ε.",
-            "Κηφισίας 44",
-            "151 25",
-            "Μαρούσι",
-            "ΑΦΜ: EL801456783 · ΔΟΥ: Αμαρουσίου",
-        ):
-            self.assertIn(value, _text(firm))
-        self.assertIn("Συνεργαζόμενη εταιρεία – εκδίδει το τιμολόγιο", text, "the firm is the one that invoices")
-        self.assertEqual(
-            _text(doc.xpath("//*[contains(@class, 'o_support_a1_installation')]")[0]), "Πήγασος Μισθοδοσία, έκδοση 3.8"
-        )
-        self.assertEqual(
-            _text(doc.xpath("//*[contains(@class, 'o_support_a1_description')]")[0]),
-            "Το αντίγραφο ασφαλείας της μισθοδοσίας αποτυγχάνει κάθε βράδυ.",
-        )
-        self.assertIn("Ποσά σε EUR", _text(doc.xpath("//table[contains(@class, 'o_support_a1_amounts')]")[0]))
-        self._assert_amounts(
-            doc,
-            "Αποδεκτά από τον πελάτη 54,00 € 12,96 € 66,96 €",
-            "Παραδόθηκαν (αυτό το Δελτίο Α1) 36,00 € 8,64 € 44,64 €",
-            "Διαφορά (παραδοθέντα − αποδεκτά) -18,00 € -4,32 € -22,32 €",
-        )
-        technician = _text(doc.xpath("//div[contains(@class, 'o_support_a1_technician_signature')]")[0])
-        self.assertIn("Υπογραφή τεχνικού", technician)
-        self.assertIn(self.user_technician.partner_id.name, technician)
+        technician = self._assert_document(doc, "el_GR", "o_support_a1_technician_signature")
         self.assertIn("12/03/2026 12:00", technician, "the time of filing, in Athens time")
         self.assertTrue(doc.xpath("//div[@name='customer_signature']") and doc.xpath("//div[@name='stamp']"))
 
     def test_pdf_in_english(self):
         form = self._create_delivered_a1()
         doc = self._render(form, "en_US")
-        customer = _text(doc.xpath("//div[contains(@class, 'o_support_a1_customer')]")[0])
-        self.assertIn("VAT number: EL094761359 · Tax office: Καλλιθέας", customer)
-        self.assertIn("Λεωφ. Συγγρού 120", customer)
-        firm = _text(doc.xpath("//div[contains(@class, 'o_support_a1_firm')]")[0])
-        self.assertIn("VAT number: EL801456783 · Tax office: Αμαρουσίου", firm)
-        self.assertIn("Κηφισίας 44", firm)
-        self.assertIn("Partner firm – issues the invoice", _text(doc))
-        self.assertEqual(
-            _text(doc.xpath("//*[contains(@class, 'o_support_a1_installation')]")[0]), "Πήγασος Μισθοδοσία, version 3.8"
-        )
-        self._assert_amounts(
-            doc,
-            "Accepted by the customer 54.00 € 12.96 € 66.96 €",
-            "Delivered (this A1 Form) 36.00 € 8.64 € 44.64 €",
-            "Difference (delivered − accepted) -18.00 € -4.32 € -22.32 €",
-        )
-        technician = _text(doc.xpath("//div[contains(@class, 'o_support_a1_technician_signature')]")[0])
-        self.assertIn("Technician's signature", technician)
+        technician = self._assert_document(doc, "en_US", "o_support_a1_technician_signature")
         self.assertIn(f"Filed in the Technical Diary by {self.user_technician.partner_id.name}", technician)
         self.assertIn("03/12/2026 12:00", technician)
 
@@ -248,77 +252,29 @@ class TestA1DocumentPortal(A1DocumentMixin, SupportHttpCommon):
 
     def _page(self, lang):
         self.user_customer.lang = lang
-        self.authenticate("cs_customer", "cs_customer")
-        response = self.url_open(f"/my/a1/{self.form.id}")
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_customer", f"/my/a1/{self.form.id}")
         return lxml_html.fromstring(response.text)
 
     def test_customer_page_in_greek(self):
         doc = self._page("el_GR")
-        customer = _text(doc.xpath("//div[contains(@class, 'o_support_a1_customer')]")[0])
-        for value in (
-            "Αφοί Παπαδόπουλοι Ο.Ε.",
-            "Λεωφ. Συγγρού 120",
-            "117 45",
-            "Αθήνα",
-            "ΑΦΜ: EL094761359 · ΔΟΥ: Καλλιθέας",
-        ):
-            self.assertIn(value, customer)
-        firm = _text(doc.xpath("//div[contains(@class, 'o_support_a1_firm')]")[0])
-        for value in ("Δίκτυο Πληροφορική Ε.Π.Ε.", "Κηφισίας 44", "Μαρούσι", "ΑΦΜ: EL801456783 · ΔΟΥ: Αμαρουσίου"):
-            self.assertIn(value, firm)
+        technician = self._assert_document(doc, "el_GR", "o_a1_technician_signature")
         parties = _text(doc.xpath("//div[contains(@class, 'o_a1_parties')]")[0])
         self.assertIn(f"Τεχνικός: {self.technician.name}", parties)
         self.assertIn("Συνεργαζόμενη εταιρεία – εκδίδει το τιμολόγιο", parties)
-        self.assertEqual(
-            _text(doc.xpath("//*[contains(@class, 'o_support_a1_installation')]")[0]), "Πήγασος Μισθοδοσία, έκδοση 3.8"
-        )
-        self.assertEqual(
-            _text(doc.xpath("//*[contains(@class, 'o_support_a1_description')]")[0]),
-            "Το αντίγραφο ασφαλείας της μισθοδοσίας αποτυγχάνει κάθε βράδυ.",
-        )
-        self._assert_amounts(
-            doc,
-            "Αποδεκτά από τον πελάτη 54,00 € 12,96 € 66,96 €",
-            "Παραδόθηκαν (αυτό το Δελτίο Α1) 36,00 € 8,64 € 44,64 €",
-            "Διαφορά (παραδοθέντα − αποδεκτά) -18,00 € -4,32 € -22,32 €",
-        )
-        technician = _text(doc.xpath("//div[contains(@class, 'o_a1_technician_signature')]")[0])
-        self.assertIn("Υπογραφή τεχνικού", technician)
-        self.assertIn(self.user_technician.partner_id.name, technician)
         self.assertIn("12/03/2026", technician)
 
     def test_customer_page_in_english(self):
         doc = self._page("en_US")
-        customer = _text(doc.xpath("//div[contains(@class, 'o_support_a1_customer')]")[0])
-        self.assertIn("VAT number: EL094761359 · Tax office: Καλλιθέας", customer)
-        firm = _text(doc.xpath("//div[contains(@class, 'o_support_a1_firm')]")[0])
-        self.assertIn("VAT number: EL801456783 · Tax office: Αμαρουσίου", firm)
-        self.assertIn("Partner firm – issues the invoice", _text(doc))
-        self.assertEqual(
-            _text(doc.xpath("//*[contains(@class, 'o_support_a1_installation')]")[0]), "Πήγασος Μισθοδοσία, version 3.8"
-        )
-        amounts = doc.xpath("//table[contains(@class, 'o_support_a1_amounts')]")[0]
-        self.assertIn("Amounts in EUR", _text(amounts))
-        self.assertEqual(
-            _text(amounts.xpath(".//tr[contains(@class, 'o_support_a1_difference')]")[0]),
-            "Difference (delivered − accepted) -18.00 € -4.32 € -22.32 €",
-        )
-        technician = _text(doc.xpath("//div[contains(@class, 'o_a1_technician_signature')]")[0])
+        technician = self._assert_document(doc, "en_US", "o_a1_technician_signature")
         self.assertIn(f"Filed in the Technical Diary by {self.user_technician.partner_id.name}", technician)
 
     def test_another_customers_a1_page_stays_closed(self):
         self.authenticate("cs_other_customer", "cs_other_customer")
-        for url in (
-            f"/my/a1/{self.form.id}",
-            f"/my/a1/{self.form.id}?report_type=html",
-            f"/my/a1/{self.form.id}?report_type=pdf",
-        ):
-            with self.subTest(url=url):
-                response = self.url_open(url)
-                self.assertTrue(response.url.endswith("/my"), response.url)
-                for secret in ("EL094761359", "Λεωφ. Συγγρού 120", "αποτυγχάνει κάθε βράδυ", self.form.name):
-                    self.assertNotIn(secret, response.text)
+        url = f"/my/a1/{self.form.id}"
+        self._assert_sent_to_my_account(
+            (url, f"{url}?report_type=html", f"{url}?report_type=pdf"),
+            hidden=("EL094761359", "Λεωφ. Συγγρού 120", "αποτυγχάνει κάθε βράδυ", self.form.name),
+        )
         # their own form shows their own request, none of the first customer's data
         response = self.url_open(f"/my/a1/{self.other_form.id}")
         self.assertEqual(response.status_code, 200)

@@ -19,7 +19,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .common import SupportCommon, SupportHttpCommon
-from .production_common import ProductionOrderMixin
+from .production_common import RECOMMENDATIONS, ProductionOrderMixin
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 
@@ -33,13 +33,6 @@ CONTEXT_KEYS = {
     "can_record_invoice": True,
     "_force_unlink": True,
 }
-
-RECOMMENDATIONS = [
-    {"name": "Αναβάθμιση σε Πήγασος ERP 6", "kind": "software", "estimated_cost": 800.0},
-    {"name": "Νέος διακομιστής", "kind": "hardware", "estimated_cost": 1500.0},
-    {"name": "Εκπαίδευση προσωπικού", "kind": "other", "estimated_cost": 200.0},
-    {"name": "Επέκταση φιλοξενίας κατά 50 GB", "kind": "hosting", "estimated_cost": 120.0},
-]
 
 
 class A1EvidenceMixin(ProductionOrderMixin):
@@ -373,15 +366,6 @@ class TestA1ScanRecommendations(ProductionOrderMixin, SupportCommon):
         )
         self.assertTrue(wizard.has_recommendations)
         return wizard.action_confirm()
-
-    def _notices(self, form):
-        mails = self.env["mail.mail"].search([("model", "=", "support.a1.form"), ("res_id", "=", form.id)])
-        return mails.filtered(lambda m: "Νέος διακομιστής" in (m.body_html or ""))
-
-    def _followups(self, form):
-        return form.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_a1_recommendation")
-        )
 
     def test_scan_records_the_ticked_recommendations_and_what_follows(self):
         form = self._form()

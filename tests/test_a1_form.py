@@ -104,10 +104,7 @@ class TestA1Form(A1FormMixin, SupportCommon):
 
     def _render_html(self, form):
         self.env["res.lang"]._activate_lang("el_GR")
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "certified_support.action_report_support_a1_form", form.ids
-        )[0]
-        return html.decode()
+        return self._a1_report_html(form)
 
     def test_pdf_renders_in_greek_with_the_content(self):
         form = self._create_a1()

@@ -1,4 +1,3 @@
-from odoo.http import Request
 from odoo.tests import tagged
 
 from .a1_common import A1FormMixin
@@ -20,20 +19,7 @@ class TestA1Portal(A1FormMixin, SupportHttpCommon):
     # ------------------------------------------------------------------
 
     def _diary_post(self, request, **data):
-        values = {
-            "csrf_token": Request.csrf_token(self),
-            "date_start": "2026-03-12T10:00",
-            "date_end": "2026-03-12T11:45",
-            "line_0_product_id": str(self.product_remote.id),
-            "line_0_quantity": "1.75",
-            "rec_0_name": "Αναβάθμιση σε Πήγασος ERP 6",
-            "rec_0_kind": "software",
-            "rec_0_cost": "800",
-            "note": "Επανεκκίνηση της υπηρεσίας",
-            "file": "1",
-        }
-        values.update(data)
-        return self.url_open(f"/my/partner/requests/{request.id}/a1", data=values)
+        return self._post_form(f"/my/partner/requests/{request.id}/a1", **self._diary_values(**data))
 
     def test_technician_files_the_a1_form(self):
         self.authenticate("cs_technician", "cs_technician")
@@ -125,9 +111,7 @@ class TestA1Portal(A1FormMixin, SupportHttpCommon):
         form = self._create_a1()
         form._portal_ensure_token()
         other = self._create_a1(request=self.other_request)
-        self.authenticate("cs_customer", "cs_customer")
-        response = self.url_open(f"/my/a1/{form.id}")
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_customer", f"/my/a1/{form.id}")
         self.assertIn("Αναβάθμιση σε Πήγασος ERP 6", response.text)
         self.assertIn("o_a1_sign_button", response.text)
         response = self.url_open(f"/my/a1/{form.id}?report_type=pdf")
@@ -140,14 +124,8 @@ class TestA1Portal(A1FormMixin, SupportHttpCommon):
             "the request's page links to its A1 Form",
         )
         self.assertNotIn(other.name, self.url_open("/my/a1").text)
-        for url in (
-            f"/my/a1/{other.id}",
-            f"/my/a1/{other.id}?report_type=pdf",
-            f"/my/a1/{other.id}?report_type=pdf&access_token=wrong",
-        ):
-            with self.subTest(url=url):
-                response = self.url_open(url)
-                self.assertTrue(response.url.endswith("/my"), response.url)
+        url = f"/my/a1/{other.id}"
+        self._assert_sent_to_my_account((url, f"{url}?report_type=pdf", f"{url}?report_type=pdf&access_token=wrong"))
         result = self.make_jsonrpc_request(f"/my/a1/{other.id}/accept", {"name": "x", "signature": PNG})
         self.assertIn("error", result)
         self.assertEqual(other.state, "filed")

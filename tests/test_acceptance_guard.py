@@ -27,13 +27,7 @@ class TestAcceptanceGuard(SupportCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.fault = cls.env["support.fault"].create(
-            {
-                "code": "F11",
-                "name": "Backup does not run",
-                "line_ids": [Command.create({"product_id": cls.product_remote.id, "quantity": 1.0})],
-            }
-        )
+        cls.fault = cls._create_fault("F11", "Backup does not run")
         with freeze_time("2026-03-10"):
             cls._create_contract(state="active")
             cls.request = cls.env["support.request"].create(

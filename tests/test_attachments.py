@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.http import Request
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
@@ -33,21 +33,10 @@ class TestAttachments(A1FormMixin, SupportHttpCommon):
         super().setUpClass()
         cls._setup_a1_data()
         # A technician of another firm, with a meeting of their own.
-        cls.firm2 = cls.env["res.partner"].create(
-            {"name": "Ψηφιακές Λύσεις Κρήτης Ι.Κ.Ε.", "is_company": True, "support_firm_kind": "it_firm"}
+        cls.firm2, cls.technician2, cls.request2 = cls._setup_second_firm(
+            "Ψηφιακές Λύσεις Κρήτης Ι.Κ.Ε.", "Μανώλης Σταυρακάκης", "cs_technician2"
         )
-        cls.technician2 = cls.env["res.partner"].create(
-            {"name": "Μανώλης Σταυρακάκης", "parent_id": cls.firm2.id, "is_support_technician": True}
-        )
-        cls.user_technician2 = new_test_user(
-            cls.env,
-            "cs_technician2",
-            groups="certified_support.group_support_technician",
-            partner_id=cls.technician2.id,
-        )
-        cls._certify_technicians(cls.technician2)
-        with freeze_time("2026-03-10"):
-            cls.request2 = cls._a1_scheduled_request(cls.other_customer, cls.other_contact, cls.technician2)
+        cls.user_technician2 = cls.technician2.user_ids
 
     # ------------------------------------------------------------------
     # Helpers
@@ -111,9 +100,7 @@ class TestAttachments(A1FormMixin, SupportHttpCommon):
     # ------------------------------------------------------------------
 
     def test_customer_attaches_files_to_own_request(self):
-        self.authenticate("cs_customer", "cs_customer")
-        page = self.url_open(f"/my/support/{self.request.id}")
-        self.assertEqual(page.status_code, 200)
+        page = self._open_page("cs_customer", f"/my/support/{self.request.id}")
         self.assertIn("o_portal_chatter", page.text)
         self.assertIn('data-allow_composer="1"', page.text)
 

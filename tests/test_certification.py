@@ -14,18 +14,8 @@ class TestCertification(SupportCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._certify_technicians(cls.technician)
-        cls.installations = cls.env["support.installation"].search([("firm_id", "=", cls.firm.id)])
-        cls.cooperation = cls.env["support.cooperation.contract"].search(
-            [("firm_id", "=", cls.firm.id), ("state", "=", "active")]
-        )
-        cls.fault = cls.env["support.fault"].create(
-            {
-                "code": "F07",
-                "name": "Backup does not run",
-                "line_ids": [Command.create({"product_id": cls.product_remote.id, "quantity": 1.0})],
-            }
-        )
+        cls._setup_certified_technician()
+        cls.fault = cls._create_fault("F07", "Backup does not run")
         cls.request_model = cls.env["ir.model"]._get("support.request")
 
     # ------------------------------------------------------------------
@@ -59,9 +49,7 @@ class TestCertification(SupportCommon):
         )
 
     def _new_technician(self, firm=None, name="Σταύρος Οικονόμου", with_user=True):
-        technician = self.env["res.partner"].create(
-            {"name": name, "parent_id": (firm or self.firm).id, "is_support_technician": True}
-        )
+        technician = self._create_technician(name, firm or self.firm)
         if with_user:
             self.env["res.users"].create(
                 {
@@ -109,9 +97,7 @@ class TestCertification(SupportCommon):
             self.assertTrue(form.support_has_cooperation_contract)
 
     def test_every_condition_fails_for_a_new_technician_then_holds_one_by_one(self):
-        firm = self.env["res.partner"].create(
-            {"name": "Νέα Πληροφορική Α.Ε.", "is_company": True, "support_firm_kind": "it_firm"}
-        )
+        firm = self._create_firm("Νέα Πληροφορική Α.Ε.")
         technician = self._new_technician(firm)
         self._assert_not_certified(
             technician,
@@ -160,9 +146,7 @@ class TestCertification(SupportCommon):
         self.assertTrue(self.technician.support_certified)
 
         # Moving an installation to another firm counts as losing it.
-        other_firm = self.env["res.partner"].create(
-            {"name": "Άλλη Εταιρεία", "is_company": True, "support_firm_kind": "consultant"}
-        )
+        other_firm = self._create_firm("Άλλη Εταιρεία", "consultant")
         self.installations[1].firm_id = other_firm
         self._assert_not_certified(self.technician, "4 of 5 active installations")
         self.installations[1].firm_id = self.firm
@@ -241,16 +225,13 @@ class TestCertification(SupportCommon):
 
     def test_new_rules_recheck_every_technician(self):
         cron = self.env.ref("certified_support.ir_cron_support_certification_dirty")
-        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        triggers = self._cron_triggers(cron)
         self.company.support_cert_academy_months = 12  # unchanged: nothing to do
         self.assertFalse(self.technician.support_certification_dirty)
         self.company.support_cert_min_installations = 6
         self.assertTrue(self.technician.support_certification_dirty, "the cron checks everyone again")
         self.assertTrue(self.technician.support_certified, "until the triggered cron runs")
-        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1)
-        with self.enter_registry_test_mode():
-            cron.method_direct_trigger()
-        self.env.invalidate_all()
+        self._run_triggered_cron(cron, triggers)
         self.assertFalse(self.technician.support_certification_dirty)
         self._assert_not_certified(self.technician, "5 of 6 active installations")
         for values in (
@@ -287,9 +268,7 @@ class TestCertification(SupportCommon):
         self.assertEqual(self.cooperation.state, "terminated")
 
         # An accounting office needs no cooperation contract.
-        office = self.env["res.partner"].create(
-            {"name": "Λογιστικό Γραφείο Σταματίου", "is_company": True, "support_firm_kind": "accounting"}
-        )
+        office = self._create_firm("Λογιστικό Γραφείο Σταματίου", "accounting")
         accountant = self._new_technician(office, name="Ελένη Σταματίου")
         self._certify_technicians(accountant)
         self.assertFalse(self.env["support.cooperation.contract"].search([("firm_id", "=", office.id)]))
@@ -446,9 +425,7 @@ class TestCertification(SupportCommon):
         self.env.invalidate_all()
         self.assertTrue(self.technician.support_certified, "stale until the cron runs")
         cron = self.env.ref("certified_support.ir_cron_support_certification")
-        with self.enter_registry_test_mode():
-            cron.method_direct_trigger()
-        self.env.invalidate_all()
+        self._run_cron(cron)
         for technician in self.technician | second:
             self._assert_not_certified(technician, "no academy session attended since")
             self.assertGreater(technician.support_certification_checked_on, yesterday)

@@ -3,7 +3,6 @@ the one trigger (an input changes → the partner is marked dirty → the engine
 
 from datetime import date, datetime, timedelta
 
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import SupportCommon
@@ -132,11 +131,7 @@ class TestCertificationTrigger(SupportCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._certify_technicians(cls.technician)
-        cls.installations = cls.env["support.installation"].search([("firm_id", "=", cls.firm.id)])
-        cls.cooperation = cls.env["support.cooperation.contract"].search(
-            [("firm_id", "=", cls.firm.id), ("state", "=", "active")]
-        )
+        cls._setup_certified_technician()
         cls.session = cls.env["event.registration"].search([("partner_id", "=", cls.technician.id)]).event_id
         cls.cron = cls.env.ref("certified_support.ir_cron_support_certification_dirty")
 
@@ -145,15 +140,12 @@ class TestCertificationTrigger(SupportCommon):
         the status ``certified``."""
         engine = self.env["support.certification.engine"]
         self.assertFalse(self.technician.support_certification_dirty)
-        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.cron.id)])
+        triggers = self._cron_triggers(self.cron)
         # A limit of 0: every change goes through the flag and the triggered cron.
         self.patch(type(engine), "_mark_dirty", _without_sync(type(engine)._mark_dirty))
         change()
         self.assertTrue(self.technician.support_certification_dirty, "marked dirty")
-        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.cron.id)]), triggers + 1)
-        with self.enter_registry_test_mode():
-            self.cron.method_direct_trigger()
-        self.env.invalidate_all()
+        self._run_triggered_cron(self.cron, triggers)
         self.assertFalse(self.technician.support_certification_dirty)
         self.assertEqual(self.technician.support_certified, certified)
 
@@ -175,13 +167,7 @@ class TestCertificationTrigger(SupportCommon):
         self._assert_marked_then_evaluated(lambda: self.session.write({"is_support_academy": False}), False)
 
     def test_rating_received(self):
-        fault = self.env["support.fault"].create(
-            {
-                "code": "F07",
-                "name": "Backup does not run",
-                "line_ids": [Command.create({"product_id": self.product_remote.id, "quantity": 1.0})],
-            }
-        )
+        fault = self._create_fault("F07", "Backup does not run")
         request = self.env["support.request"].create(
             {"partner_id": self.customer.id, "contact_id": self.customer_contact.id, "fault_id": fault.id}
         )
@@ -223,14 +209,11 @@ class TestCertificationTrigger(SupportCommon):
         others = Partner.create(
             [{"name": f"Τεχνικός {n}", "parent_id": self.firm.id, "is_support_technician": True} for n in range(60)]
         )
-        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.cron.id)])
+        triggers = self._cron_triggers(self.cron)
         self.installations[0].action_archive()
         self.assertEqual((self.technician | others).mapped("support_certification_dirty"), [True] * 61)
         self.assertTrue(self.technician.support_certified, "stale until the cron runs")
-        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.cron.id)]), triggers + 1)
-        with self.enter_registry_test_mode():
-            self.cron.method_direct_trigger()
-        self.env.invalidate_all()
+        self._run_triggered_cron(self.cron, triggers)
         self.assertFalse(self.technician.support_certified)
         self.assertFalse(any((self.technician | others).mapped("support_certification_dirty")))
 
@@ -239,9 +222,7 @@ class TestCertificationTrigger(SupportCommon):
         self.assertEqual(lapses.code, "model._cron_run_lapses()")
         yesterday = datetime.now().date() - timedelta(days=1)
         self.technician.sudo().write({"support_certification_checked_on": yesterday})
-        with self.enter_registry_test_mode():
-            lapses.method_direct_trigger()
-        self.env.invalidate_all()
+        self._run_cron(lapses)
         self.assertGreater(self.technician.support_certification_checked_on, yesterday)
         self.assertTrue(self.technician.support_certified)
 

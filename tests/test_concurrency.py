@@ -138,6 +138,18 @@ class TestConcurrency(BaseCase):
     def _cursor(cls):
         return closing(cls.registry.cursor())
 
+    def _request_values(self, description, channel="phone", **values):
+        """A remote request of this run's customer for this run's fault, in the main company."""
+        return {
+            "partner_id": self.ids["customer"],
+            "fault_id": self.ids["fault"],
+            "company_id": self.ids["company"],
+            "channel": channel,
+            "location": "remote",
+            "description": description,
+            **values,
+        }
+
     def _env(self, cr):
         return api.Environment(cr, SUPERUSER_ID, {})
 
@@ -196,15 +208,7 @@ class TestConcurrency(BaseCase):
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True})
             requests = env["support.request"].create(
                 [
-                    {
-                        "partner_id": self.ids["customer"],
-                        "fault_id": self.ids["fault"],
-                        "company_id": self.ids["company"],
-                        "user_id": self.ids["user"],
-                        "channel": "phone",
-                        "location": "remote",
-                        "description": f"Concurrency {self.tag} {index}",
-                    }
+                    self._request_values(f"Concurrency {self.tag} {index}", user_id=self.ids["user"])
                     for index in range(count)
                 ]
             )
@@ -329,15 +333,7 @@ class TestConcurrency(BaseCase):
                     try:
                         with cr.savepoint():
                             request = env["support.request"].create(
-                                {
-                                    "partner_id": self.ids["customer"],
-                                    "fault_id": self.ids["fault"],
-                                    "company_id": self.ids["company"],
-                                    "channel": "portal",
-                                    "location": "remote",
-                                    "description": f"Submitted twice {self.tag}",
-                                    "submission_token": token,
-                                }
+                                self._request_values(f"Submitted twice {self.tag}", "portal", submission_token=token)
                             )
                             if name == "first":
                                 first_inserted.set()
@@ -380,15 +376,7 @@ class TestConcurrency(BaseCase):
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True})
             company = env["res.company"].browse(self.ids["company"])
             request = env["support.request"].create(
-                {
-                    "partner_id": self.ids["customer"],
-                    "fault_id": self.ids["fault"],
-                    "company_id": company.id,
-                    "user_id": self.ids["user"],
-                    "channel": "phone",
-                    "location": "remote",
-                    "description": f"Invoiced twice {self.tag}",
-                }
+                self._request_values(f"Invoiced twice {self.tag}", user_id=self.ids["user"])
             )
             request._register_request(env["res.partner"].browse(self.ids["customer"]))  # the accepted cost
             env.flush_all()

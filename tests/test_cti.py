@@ -1,6 +1,3 @@
-from datetime import date, timedelta
-
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import SupportHttpCommon
@@ -14,18 +11,9 @@ class TestCti(SupportHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer.write({"phone": "210 748 9589", "vat": "EL094019245"})
-        cls.customer_contact.phone = "+30 691-234-5678"
-        cls.other_customer.phone = "2310 555123"
-        today = date.today()
-        cls._create_contract(start=today - timedelta(days=30), end=today + timedelta(days=300), state="active")
-        cls.fault = cls.env["support.fault"].create(
-            {
-                "code": "F01",
-                "name": "Connection to the database server fails",
-                "line_ids": [Command.create({"product_id": cls.product_remote.id, "quantity": 1.0})],
-            }
-        )
+        cls._set_phones()
+        cls._create_current_contract()
+        cls.fault = cls._create_fault("F01", "Connection to the database server fails")
         Request = cls.env["support.request"].with_user(cls.user_support)
         cls.open_request, cls.closed_request = Request.create(
             [

@@ -40,27 +40,25 @@ class TestEstesFee(MyDataMixin, SupportCommon):
                 "taxes_id": [Command.set(cls.tax_goods.ids)],
             }
         )
-        cls.greek = cls.env["res.partner"].create(
-            {
-                "name": "Βιομηχανία Ξύλου Μακεδονίας Α.Ε.",
-                "is_company": True,
-                "lang": "el_GR",
-                "country_id": cls.env.ref("base.gr").id,
-                "zip": "54625",
-                "city": "Θεσσαλονίκη",
-                "email": "logistirio@xylo-makedonias.gr",
-                "user_id": cls.user_support.id,
-            }
+        cls.greek = cls._customer(
+            "Βιομηχανία Ξύλου Μακεδονίας Α.Ε.", "el_GR", "54625", "Θεσσαλονίκη", "logistirio@xylo-makedonias.gr"
         )
-        cls.english = cls.env["res.partner"].create(
+        cls.english = cls._customer(
+            "Aegean Charter Ltd", "en_US", "18535", "Πειραιάς", "accounts@aegean-charter.example.com"
+        )
+
+    @classmethod
+    def _customer(cls, name, lang, zip_code, city, email):
+        """A customer company in Greece, reading `lang`, of the account manager."""
+        return cls.env["res.partner"].create(
             {
-                "name": "Aegean Charter Ltd",
+                "name": name,
                 "is_company": True,
-                "lang": "en_US",
+                "lang": lang,
                 "country_id": cls.env.ref("base.gr").id,
-                "zip": "18535",
-                "city": "Πειραιάς",
-                "email": "accounts@aegean-charter.example.com",
+                "zip": zip_code,
+                "city": city,
+                "email": email,
                 "user_id": cls.user_support.id,
             }
         )

@@ -32,15 +32,13 @@ class TestGreekHolidays(SupportCommon):
         )
         return leaves
 
-    def _run_cron(self):
+    def _run_holidays_cron(self):
         with freeze_time("2026-06-01"):
-            with self.enter_registry_test_mode():
-                self.env.ref("certified_support.ir_cron_support_greek_holidays").method_direct_trigger()
-        self.env.invalidate_all()
+            self._run_cron("certified_support.ir_cron_support_greek_holidays")
 
     def test_one_leave_per_holiday_and_calendar_of_every_company(self):
-        self._run_cron()
-        self._run_cron()
+        self._run_holidays_cron()
+        self._run_holidays_cron()
         expected = self.Leaves._support_greek_holidays([2027])
         for company in (self.company, self.firm_company):
             calendar = company.resource_calendar_id
@@ -60,7 +58,7 @@ class TestGreekHolidays(SupportCommon):
         calendar = self.firm_company.resource_calendar_id
         self.assertTrue(self._holidays(calendar, 2027), "created with the company, before any cron run")
         count = self.Leaves.search_count([("resource_id", "=", False)])
-        self._run_cron()
+        self._run_holidays_cron()
         self.assertEqual(self.Leaves.search_count([("resource_id", "=", False)]), count, "idempotent")
 
     def test_a_day_already_off_for_the_company_is_not_added(self):

@@ -154,6 +154,13 @@ class TestModelBounds(ProductionOrderMixin, SupportCommon):
     def assertCheckViolation(self, function):
         self.assertRefused(IntegrityError, function)
 
+    def _draft_signed_and_order(self):
+        """A draft A1 Form, a signed one of the other request and the production order its
+        accepted software recommendation opened."""
+        form = self._create_a1(file=False)
+        signed = self._create_signed_a1(request=self.other_request)
+        return form, signed, self.env["support.production.order"].search([], limit=1)
+
     def test_text_that_postgresql_cannot_store_is_refused(self):
         form = self._create_a1(file=False)
         writes = {
@@ -192,10 +199,7 @@ class TestModelBounds(ProductionOrderMixin, SupportCommon):
                 )
 
     def test_hours_and_amounts_are_bounded(self):
-        form = self._create_a1(file=False)
-        signed = self._create_a1(request=self.other_request)
-        self._sign_a1(signed)
-        order = self.env["support.production.order"].search([], limit=1)
+        form, signed, order = self._draft_signed_and_order()
         cases = {
             "fault line hours": lambda: self.fault.line_ids.write({"quantity": MAX_LINE_HOURS + 1}),
             "fault line zero hours": lambda: self.fault.line_ids.write({"quantity": 0}),
@@ -225,10 +229,7 @@ class TestModelBounds(ProductionOrderMixin, SupportCommon):
         self.env.flush_all()
 
     def test_dates_stay_in_a_sane_window(self):
-        form = self._create_a1(file=False)
-        signed = self._create_a1(request=self.other_request)
-        self._sign_a1(signed)
-        order = self.env["support.production.order"].search([], limit=1)
+        form, signed, order = self._draft_signed_and_order()
         cases = {
             "A1 start in year 1": lambda: form.write({"date_start": "0001-01-01 00:00:00"}),
             "A1 end in year 9999": lambda: form.write({"date_end": "9999-12-31 23:00:00"}),

@@ -59,15 +59,9 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
         cls.other_installation = cls.env["support.installation"].create(
             {"partner_id": cls.other_customer.id, "product_id": cls.product_estes.id, "version": "v7"}
         )
-        cls.candidate = cls.env["res.partner"].create(
-            {"name": "Στέλιος Καραμανλής", "parent_id": cls.firm.id, "is_support_technician": True}
-        )
-        other_firm = cls.env["res.partner"].create(
-            {"name": "Βορεινή Πληροφορική Α.Ε.", "is_company": True, "support_firm_kind": "it_firm"}
-        )
-        cls.other_firm_technician = cls.env["res.partner"].create(
-            {"name": "Θεόδωρος Ξενάκης", "parent_id": other_firm.id, "is_support_technician": True}
-        )
+        cls.candidate = cls._create_technician("Στέλιος Καραμανλής", cls.firm)
+        other_firm = cls._create_firm("Βορεινή Πληροφορική Α.Ε.")
+        cls.other_firm_technician = cls._create_technician("Θεόδωρος Ξενάκης", other_firm)
 
     # ------------------------------------------------------------------
     # helpers
@@ -85,9 +79,6 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
         self.assertIn("alert-danger", response.text)
         for text in kept:
             self.assertIn(text, response.text, "the typed values are kept")
-
-    def _post(self, url, **data):
-        return self.url_open(url, data={"csrf_token": Request.csrf_token(self), **data})
 
     def _jsonrpc(self, url, params):
         """The route's answer; a JSON-RPC error (an exception in the route) fails the test."""
@@ -111,7 +102,7 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
             "submission_token": token,
             **overrides,
         }
-        return self._post("/my/support/new", **data)
+        return self._post_form("/my/support/new", **data)
 
     def test_new_request_form(self):
         self.authenticate("cs_customer", "cs_customer")
@@ -142,7 +133,9 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
     # ------------------------------------------------------------------
 
     def _propose(self, product_id, quantity):
-        return self._post(f"/my/partner/requests/{self.request.id}/extra", product_id=product_id, quantity=quantity)
+        return self._post_form(
+            f"/my/partner/requests/{self.request.id}/extra", product_id=product_id, quantity=quantity
+        )
 
     def test_extra_action_proposal(self):
         self.authenticate("cs_technician", "cs_technician")
@@ -178,19 +171,8 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
     # ------------------------------------------------------------------
 
     def _diary_post(self, **data):
-        values = {
-            "date_start": "2026-03-12T10:00",
-            "date_end": "2026-03-12T11:45",
-            "line_0_product_id": str(self.product_remote.id),
-            "line_0_quantity": "1.75",
-            "rec_0_name": "Αναβάθμιση σε Πήγασος ERP 6",
-            "rec_0_kind": "software",
-            "rec_0_cost": "800",
-            "note": "Σημείωση που πληκτρολόγησα",
-            "file": "1",
-            **data,
-        }
-        return self._post(f"/my/partner/requests/{self.request.id}/a1", **values)
+        values = self._diary_values(**{"note": "Σημείωση που πληκτρολόγησα", **data})
+        return self._post_form(f"/my/partner/requests/{self.request.id}/a1", **values)
 
     def test_a1_diary(self):
         self.authenticate("cs_technician", "cs_technician")
@@ -285,18 +267,8 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
     # ------------------------------------------------------------------
 
     def _spec(self, files=None, **data):
-        values = {
-            "csrf_token": Request.csrf_token(self),
-            "title": "Πήγασος ERP 6",
-            "current_behaviour": "Η έκδοση 5 δεν υποστηρίζει το νέο myDATA.",
-            "requested_change": "Αναβάθμιση με μεταφορά δεδομένων.",
-            "business_reason": "Κείμενο που πληκτρολόγησα",
-            "priority": "1",
-            "deadline_wish": fields.Date.to_string(fields.Date.today() + timedelta(days=30)),
-            "save": "1",
-            **data,
-        }
-        return self.url_open(self.order.access_url, data=values, files=files)
+        values = self._specification(**{"business_reason": "Κείμενο που πληκτρολόγησα", "save": "1", **data})
+        return self._post_form(self.order.access_url, files=files, **values)
 
     def test_production_order_specification(self):
         self.authenticate("cs_customer", "cs_customer")
@@ -395,17 +367,17 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
         ]
         for case in cases:
             with self.subTest(case={k: v[:30] for k, v in case.items()}):
-                response = self._post(url, **{**good, **case})
+                response = self._post_form(url, **{**good, **case})
                 self.assertFormRefused(response, *[value for key, value in good.items() if key not in case])
         self.signed_form.invalidate_recordset()
         self.assertFalse(self.signed_form.external_invoice_ref, "nothing recorded")
-        self.assertIn("message=invoice_ok", self._post(url, **good).url)
+        self.assertIn("message=invoice_ok", self._post_form(url, **good).url)
 
     def test_technician_proposal(self):
         self.authenticate("cs_firm_manager", "cs_firm_manager")
         for value in BAD_IDS + (str(self.other_firm_technician.id), "", str(self.customer_contact.id)):
             with self.subTest(technician_id=value):
-                response = self._post("/my/partner/scorecard/propose", technician_id=value)
+                response = self._post_form("/my/partner/scorecard/propose", technician_id=value)
                 self.assertFormRefused(response)
         self.assertFalse(self.candidate.support_proposal_state in ("proposed", "approved"))
         self.assertFalse(self.other_firm_technician.support_proposal_state in ("proposed", "approved"))
@@ -454,6 +426,6 @@ class TestPortalInputBounds(ProductionOrderMixin, SupportHttpCommon):
             f"/my/a1/{huge}/external-invoice",
         ):
             with self.subTest(url=url):
-                self.assertLess(self._post(url).status_code, 500)
+                self.assertLess(self._post_form(url).status_code, 500)
         result = self._jsonrpc(f"/my/a1/{huge}/accept", {"name": "x", "signature": PNG})
         self.assertEqual(result["code"], "not_found")

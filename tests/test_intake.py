@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -17,47 +17,12 @@ class TestIntake(SupportCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Fault = cls.env["support.fault"]
-        cls.fault = Fault.create(
-            {
-                "code": "IN01",
-                "name": "Connection to the database server fails",
-                "location": "remote",
-                "line_ids": [
-                    Command.create({"product_id": cls.product_remote.id, "quantity": 1.0}),
-                    Command.create({"product_id": cls.product_db.id, "quantity": 1.0}),
-                ],
-            }
-        )
-        cls.fault_both = Fault.create(
-            {
-                "code": "IN02",
-                "name": "Printer does not print",
-                "location": "both",
-                "line_ids": [Command.create({"product_id": cls.product_remote.id, "quantity": 1.0})],
-            }
-        )
-        cls.fault_archived = Fault.create(
-            {
-                "code": "IN03",
-                "name": "Old fault",
-                "line_ids": [Command.create({"product_id": cls.product_remote.id, "quantity": 1.0})],
-            }
-        )
-        cls.fault_archived.active = False
+        cls.fault = cls._create_db_fault("IN01", location="remote")
+        cls.fault_both = cls._create_fault("IN02", "Printer does not print", location="both")
+        cls.fault_archived = cls._create_fault("IN03", "Old fault", active=False)
         other_company = cls.env["res.company"].create({"name": "Άλλος Προμηθευτής Α.Ε."})
-        cls.fault_other_company = Fault.create(
-            {
-                "code": "IN04",
-                "name": "Another vendor's fault",
-                "company_id": other_company.id,
-                "line_ids": [Command.create({"product_id": cls.product_remote.id, "quantity": 1.0})],
-            }
-        )
-        today = fields.Date.today()
-        cls.contract = cls._create_contract(
-            start=today - timedelta(days=30), end=today + timedelta(days=300), state="active"
-        )
+        cls.fault_other_company = cls._create_fault("IN04", "Another vendor's fault", company_id=other_company.id)
+        cls.contract = cls._create_current_contract()
         Installation = cls.env["support.installation"]
         cls.installation = Installation.create(
             {"partner_id": cls.customer.id, "product_id": cls.product_estes.id, "version": "v9"}

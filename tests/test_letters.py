@@ -200,9 +200,7 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
         accept = f"/my/support/{request.id}/extra/{extra.id}/accept"
 
         # Another customer given the link reads the request but cannot answer for the customer.
-        self.authenticate("cs_other_customer", "cs_other_customer")
-        response = self.url_open(path)
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_other_customer", path)
         self.assertNotIn(accept, response.text)
         response = self.url_open(
             accept + "?access_token=" + request.access_token,
@@ -217,9 +215,7 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
         self.assertEqual(response.status_code, 303)
 
         # The customer's contact opens the link and accepts.
-        self.authenticate("cs_customer", "cs_customer")
-        response = self.url_open(path)
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_customer", path)
         self.assertIn(accept, response.text)
         response = self.url_open(accept, data={"csrf_token": http.Request.csrf_token(self)}, allow_redirects=False)
         self.assertEqual(response.status_code, 303)
@@ -277,9 +273,7 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
         self.assertFalse(self._letters(self._create_a1(file=False)), "a draft is not ready to sign")
 
     def _remind(self):
-        with self.enter_registry_test_mode():
-            self.env.ref("certified_support.ir_cron_a1_sign_reminder").method_direct_trigger()
-        self.env.invalidate_all()
+        self._run_cron("certified_support.ir_cron_a1_sign_reminder")
 
     def _reminders(self, form):
         return self._letters(form).filtered(lambda m: "υπογραφή σας" in (m.subject or ""))
@@ -359,9 +353,7 @@ class TestLetters(RatingMixin, ProductionOrderMixin, SupportHttpCommon):
             form.name,
         )
         path = self._link(mail, f"/my/production-orders/{order.id}?access_token=").split(order.get_base_url(), 1)[1]
-        self.authenticate("cs_customer", "cs_customer")
-        response = self.url_open(path)
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_customer", path)
         self.assertIn(order.name, response.text)
         self.logout()
         response = self.url_open(path.replace(order.access_token, "wrong"), allow_redirects=False)

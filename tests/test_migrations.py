@@ -96,15 +96,12 @@ class TestMigration19015(SupportCommon):
         self.assertTrue(self.technician.support_certification_reason_codes)
         self._as_before_the_upgrade()
         self.assertFalse(self.technician.support_certification_reasons)
-        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.cron.id)])
+        triggers = self._cron_triggers(self.cron)
         self.migration.migrate(self.env.cr, "19.0.1.4.0")
         self.assertEqual(self._columns(), {"support_certification_reason_codes"}, "the old text column goes")
         self.env.invalidate_all()
         self.assertTrue(self.technician.support_certification_dirty)
-        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.cron.id)]), triggers + 1)
-        with self.enter_registry_test_mode():
-            self.cron.method_direct_trigger()
-        self.env.invalidate_all()
+        self._run_triggered_cron(self.cron, triggers)
         self.assertIn("not approved by the vendor", self.technician.support_certification_reasons)
         self.assertFalse(self.technician.support_certification_dirty)
 

@@ -22,17 +22,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent  # the checkout (the addon link resolved)
 ADDON = "certified_support"
-# The repository's development tooling: never in the wheel.
-TOOLING_DIRS = ("tools/", ".ci/")
-TOOLING_FILES = {
-    ".gitignore",
-    ".pre-commit-config.yaml",
-    ".pylintrc",
-    ".pylintrc-mandatory",
-    ".ruff.toml",
-    "DEVELOPERS.md",
-    "pyproject.toml",
-}
+
+
+def _is_tooling(name):
+    """The repository's development tooling, never in the wheel: tools/, every dot-file and
+    dot-folder of the root (.ci/, git, pre-commit and lint settings), DEVELOPERS.md and
+    pyproject.toml (a rule, not a copy of tools/whool_backend.py's list: a new dot-file must stay out too)."""
+    return name.startswith(("tools/", ".")) or name in ("DEVELOPERS.md", "pyproject.toml")
 
 
 class TestPackaging(unittest.TestCase):
@@ -100,9 +96,7 @@ class TestPackaging(unittest.TestCase):
         # exactly the addon's tracked files, less the development tooling
         tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
         expected = {
-            name
-            for name in tracked.decode().split("\0")
-            if name and (ROOT / name).is_file() and name not in TOOLING_FILES and not name.startswith(TOOLING_DIRS)
+            name for name in tracked.decode().split("\0") if name and (ROOT / name).is_file() and not _is_tooling(name)
         }
         installed = {p.relative_to(self.installed).as_posix() for p in self.installed.rglob("*") if p.is_file()}
         installed = {name for name in installed if "__pycache__" not in name}  # pip compiles the .py files

@@ -1,11 +1,10 @@
 import re
 
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.http import Request
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import SupportHttpCommon
+from .common import FIRM_MANAGER, SupportHttpCommon
 
 
 @tagged("post_install", "-at_install")
@@ -14,36 +13,16 @@ class TestPartnerNetworkPortal(SupportHttpCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls._certify_technicians(cls.technician)
-        cls.candidate = cls.env["res.partner"].create(
-            {"name": "Στέλιος Καραμανλής", "parent_id": cls.firm.id, "is_support_technician": True}
-        )
+        cls.candidate = cls._create_technician("Στέλιος Καραμανλής", cls.firm)
         # Another IT firm, with its own technician and manager
-        cls.firm_b = cls.env["res.partner"].create(
-            {"name": "Βορεινή Πληροφορική Α.Ε.", "is_company": True, "support_firm_kind": "it_firm"}
-        )
-        cls.technician_b = cls.env["res.partner"].create(
-            {"name": "Θεόδωρος Ξενάκης", "parent_id": cls.firm_b.id, "is_support_technician": True}
-        )
-        cls.manager_b = cls.env["res.partner"].create(
-            {"name": "Άρης Μπέης", "parent_id": cls.firm_b.id, "is_support_technician": True}
-        )
-        new_test_user(
-            cls.env,
-            "cs_firm_b_manager",
-            groups="certified_support.group_support_firm_manager",
-            partner_id=cls.manager_b.id,
-        )
+        cls.firm_b = cls._create_firm("Βορεινή Πληροφορική Α.Ε.")
+        cls.technician_b = cls._create_technician("Θεόδωρος Ξενάκης", cls.firm_b)
+        cls.manager_b = cls._create_technician("Άρης Μπέης", cls.firm_b, "cs_firm_b_manager", FIRM_MANAGER)
         cls.env["support.cooperation.contract"].create(
             {"firm_id": cls.firm_b.id, "date_start": "2020-01-01"}
         ).action_activate()
         # A rating of firm A's technician
-        fault = cls.env["support.fault"].create(
-            {
-                "code": "F09",
-                "name": "Printer queue",
-                "line_ids": [Command.create({"product_id": cls.product_remote.id})],
-            }
-        )
+        fault = cls._create_fault("F09", "Printer queue")
         cls.rated_request = cls.env["support.request"].create(
             {
                 "partner_id": cls.customer.id,
@@ -108,9 +87,7 @@ class TestPartnerNetworkPortal(SupportHttpCommon):
                 self.assertIn(self.technician.name, response.text)
                 self.assertNotIn(self.technician_b.name, response.text)
 
-        self.authenticate("cs_firm_b_manager", "cs_firm_b_manager")
-        response = self.url_open(f"/my/partner/scorecard?firm_id={self.firm.id}")
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_firm_b_manager", f"/my/partner/scorecard?firm_id={self.firm.id}")
         self.assertIn(self.technician_b.name, response.text)
         self.assertNotIn(self.technician.name, response.text)
         self.assertNotIn("Άψογη εξυπηρέτηση", response.text, "another firm's ratings")

@@ -1,6 +1,6 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -15,28 +15,13 @@ class TestPhoneRequest(SupportCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # Stored the way people type them: national with spaces, international with dashes.
-        cls.customer.write({"phone": "210 748 9589", "vat": "EL094019245"})
-        cls.customer_contact.phone = "+30 691-234-5678"
+        cls._set_phones()
         cls.second_contact = cls.env["res.partner"].create(
             {"name": "Ελένη Παπαδοπούλου", "parent_id": cls.customer.id, "phone": "0030 210 7489500"}
         )
-        cls.other_customer.write({"phone": "2310 555123", "vat": "094014201"})
-        cls.fault = cls.env["support.fault"].create(
-            {
-                "code": "F01",
-                "name": "Connection to the database server fails",
-                "location": "remote",
-                "line_ids": [
-                    Command.create({"product_id": cls.product_remote.id, "quantity": 1.0}),
-                    Command.create({"product_id": cls.product_db.id, "quantity": 1.0}),
-                ],
-            }
-        )
-        today = date.today()
-        cls.contract = cls._create_contract(
-            start=today - timedelta(days=30), end=today + timedelta(days=300), state="active"
-        )
+        cls.other_customer.vat = "094014201"
+        cls.fault = cls._create_db_fault("F01", location="remote")
+        cls.contract = cls._create_current_contract()
         cls.Wizard = cls.env["support.phone.request"].with_user(cls.user_support)
 
     def _wizard(self, **values):
@@ -171,17 +156,10 @@ class TestPhoneRequest(SupportCommon):
         self.assertEqual(acceptance.accepted_by_id, self.customer_contact)
         self.assertEqual(acceptance.accepted_on, accepted_on, "the time of the call")
         self.assertAlmostEqual(acceptance.amount_total, self.fault.amount_total)
-        self.assertAlmostEqual(acceptance.amount_total, 119.04)
-        self.assertEqual(acceptance.line_ids.product_id, self.product_remote | self.product_db)
-        self.assertEqual(acceptance.line_ids.mapped("price_unit"), [36.0, 60.0])
+        self._assert_db_fault_accepted(acceptance)
 
         # Covered by the ESTES: to schedule, with the activity and the e-mail to the account manager.
-        self.assertEqual(request.state, "to_schedule")
-        activity = request.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_to_schedule")
-        )
-        self.assertEqual(len(activity), 1)
-        self.assertEqual(activity.user_id, self.user_support)
+        self._assert_to_schedule(request)
         mails = self.env["mail.mail"].search([("recipient_ids", "in", self.user_support.partner_id.ids)])
         self.assertEqual(len(mails), 1)
         self.assertIn(request.name, mails.subject)
@@ -200,11 +178,7 @@ class TestPhoneRequest(SupportCommon):
         self.assertTrue(request.lead_id)
         self.assertEqual(request.lead_id.partner_id, self.other_customer)
         self.assertTrue(request.lead_id.support_estes_activation)
-        self.assertFalse(
-            request.activity_ids.filtered(
-                lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_to_schedule")
-            )
-        )
+        self.assertFalse(self._activities(request, "certified_support.mail_activity_to_schedule"))
         mails = self.env["mail.mail"].search([("recipient_ids", "in", self.user_manager.partner_id.ids)])
         self.assertEqual(len(mails), 1, "the account manager is told in every case")
 

@@ -29,9 +29,7 @@ class TestPortalAccess(SupportHttpCommon):
         return self.url_open(url, allow_redirects=False)
 
     def test_customer_lists_and_opens_own_contracts(self):
-        self.authenticate("cs_customer", "cs_customer")
-        response = self.url_open("/my/contracts")
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_customer", "/my/contracts")
         self.assertIn(self.contract.name, response.text)
         self.assertNotIn(self.other_contract.name, response.text)
 
@@ -108,16 +106,12 @@ class TestPortalAccess(SupportHttpCommon):
         self.authenticate("cs_customer", "cs_customer")
         self.assertEqual(self._get("/my/partner").status_code, 404)
 
-        self.authenticate("cs_technician", "cs_technician")
-        response = self.url_open("/my/partner")
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_technician", "/my/partner")
         self.assertIn(self.technician.name, response.text)
         self.assertIn(self.firm.name, response.text)
         self.assertNotIn(self.firm_manager.name, response.text, "only a firm manager lists the technicians")
 
-        self.authenticate("cs_firm_manager", "cs_firm_manager")
-        response = self.url_open("/my/partner")
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_firm_manager", "/my/partner")
         self.assertIn(self.technician.name, response.text)
         self.assertIn(self.firm_manager.name, response.text)
 
@@ -129,13 +123,7 @@ class TestRequestAttachmentAccess(SupportHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        fault = cls.env["support.fault"].create(
-            {
-                "code": "F02",
-                "name": "Year-end closing",
-                "line_ids": [Command.create({"product_id": cls.product_remote.id, "quantity": 3})],
-            }
-        )
+        fault = cls._create_fault("F02", "Year-end closing", [(cls.product_remote, 3)])
         cls.other_request = cls.env["support.request"].create(
             {"partner_id": cls.other_customer.id, "contact_id": cls.other_contact.id, "fault_id": fault.id}
         )

@@ -4,9 +4,9 @@ from urllib.parse import urlparse
 
 from odoo import fields
 from odoo.http import Request
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import SupportHttpCommon
+from .common import FIRM_MANAGER, SupportHttpCommon
 from .production_common import ProductionOrderMixin
 
 
@@ -25,22 +25,10 @@ class TestProductionPortal(ProductionOrderMixin, SupportHttpCommon):
         cls.other_order = cls.other_form.production_order_ids
 
     def _spec(self, **data):
-        values = {
-            "csrf_token": Request.csrf_token(self),
-            "title": "Πήγασος ERP 6",
-            "current_behaviour": "Η έκδοση 5 δεν υποστηρίζει το νέο myDATA.",
-            "requested_change": "Αναβάθμιση στην έκδοση 6 με μεταφορά δεδομένων.",
-            "business_reason": "Υποχρεωτική διαβίβαση από 1/7.",
-            "priority": "1",
-            "deadline_wish": fields.Date.to_string(fields.Date.today() + timedelta(days=90)),
-        }
-        values.update(data)
-        return values
+        return {"csrf_token": Request.csrf_token(self), **self._specification(**data)}
 
     def test_customer_completes_and_submits_the_specification(self):
-        self.authenticate("cs_customer", "cs_customer")
-        response = self.url_open("/my/production-orders")
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_customer", "/my/production-orders")
         self.assertIn(self.order.name, response.text)
         self.assertNotIn(self.other_order.name, response.text)
         response = self.url_open(self.order.access_url)
@@ -113,9 +101,7 @@ class TestProductionPortal(ProductionOrderMixin, SupportHttpCommon):
         self.assertNotEqual(self.order.title, "Πειραγμένο")
 
     def test_firm_manager_sees_hardware_notice_in_the_partner_section(self):
-        self.authenticate("cs_firm_manager", "cs_firm_manager")
-        response = self.url_open("/my/partner")
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_firm_manager", "/my/partner")
         self.assertIn("o_support_hardware_notices", response.text)
         self.assertIn("Νέος διακομιστής", response.text)
         self.authenticate("cs_technician", "cs_technician")
@@ -127,14 +113,13 @@ class TestProductionPortal(ProductionOrderMixin, SupportHttpCommon):
 
     def _invoice_post(self, form, **data):
         values = {
-            "csrf_token": Request.csrf_token(self),
             "external_invoice_ref": "ΤΠΥ 17",
             "external_invoice_date": "2026-03-13",
             "external_invoice_amount": "66,96",
             "external_invoice_mark": "400001234567890",
+            **data,
         }
-        values.update(data)
-        return self.url_open(f"/my/a1/{form.id}/external-invoice", data=values)
+        return self._post_form(f"/my/a1/{form.id}/external-invoice", **values)
 
     def test_firm_manager_records_the_external_invoice(self):
         self.authenticate("cs_firm_manager", "cs_firm_manager")
@@ -157,16 +142,9 @@ class TestProductionPortal(ProductionOrderMixin, SupportHttpCommon):
         self.assertEqual(self.form.external_invoice_ref, "ΤΠΥ 17", "recorded once")
 
     def test_external_invoice_refused_for_others(self):
-        other_firm = self.env["res.partner"].create(
-            {"name": "Άλλη Πληροφορική Α.Ε.", "is_company": True, "support_firm_kind": "it_firm"}
-        )
+        other_firm = self._create_firm("Άλλη Πληροφορική Α.Ε.")
         other_manager = self.env["res.partner"].create({"name": "Ελένη Δήμου", "parent_id": other_firm.id})
-        new_test_user(
-            self.env,
-            "cs_other_firm_manager",
-            groups="certified_support.group_support_firm_manager",
-            partner_id=other_manager.id,
-        )
+        self._create_portal_user("cs_other_firm_manager", other_manager, FIRM_MANAGER)
         for login in ("cs_other_firm_manager", "cs_customer", "cs_technician"):
             with self.subTest(login=login):
                 self.authenticate(login, login)

@@ -205,11 +205,7 @@ class TestRating(RatingMixin, SupportCommon):
         """Once signed (step 7 before 8): the unsigned page carries none (test_rating_portal)."""
         form = self._create_a1(self.request)
         form._sign("Γιώργος Παπαδόπουλος", "scan", pdf=SCAN)
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("certified_support.action_report_support_a1_form", form.ids)[0]
-            .decode()
-        )
+        html = self._a1_report_html(form)
         self.assertIn("o_support_rating_qr", html)
         self.assertIn("data:image/png;base64,", html)
         token = self._pending_rating(self.request).access_token

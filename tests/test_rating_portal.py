@@ -184,11 +184,7 @@ class TestRatingPortal(RatingMixin, SupportHttpCommon):
         form = self._create_a1(request)
         self.assertEqual((form.state, request.state), ("filed", "done"))
         self.assertFalse(form._support_rating_url())
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("certified_support.action_report_support_a1_form", form.ids)[0]
-            .decode()
-        )
+        html = self._a1_report_html(form)
         self.assertNotIn("o_support_rating_qr", html)
         self.assertNotIn("/rate/", html)
         self.authenticate("cs_customer", "cs_customer")

@@ -16,9 +16,7 @@ class TestReportingPortal(XlsxExportMixin, SupportHttpCommon):
         cls._setup_export_data()
 
     def test_firm_manager_downloads_the_firm_rows(self):
-        self.authenticate("cs_firm_manager", "cs_firm_manager")
-        page = self.url_open("/my/partner/scorecard")
-        self.assertEqual(page.status_code, 200)
+        page = self._open_page("cs_firm_manager", "/my/partner/scorecard")
         self.assertIn("/my/partner/export/a1_register.xlsx", page.text)
         response = self.url_open("/my/partner/export/a1_register.xlsx")
         self.assertEqual(response.status_code, 200)
@@ -51,9 +49,7 @@ class TestReportingPortal(XlsxExportMixin, SupportHttpCommon):
         self.filed_form._sign("Γιώργος Παπαδόπουλος", "scan", signed_on="2026-03-13 08:00:00", pdf=SCAN)
         self.filed_form.sudo()._record_external_invoice("ΤΠΥ 17", "2026-03-13", 54.0, "400001234567890")
         self.assertFalse(draft.name)
-        self.authenticate("cs_firm_manager", "cs_firm_manager")
-        response = self.url_open("/my/partner/export/a1_register.xlsx")
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_firm_manager", "/my/partner/export/a1_register.xlsx")
         numbers = {row[0]: row[16] for row in self._rows(self._open(response.content).active)[:-1]}
         self.assertEqual(
             numbers, {self.signed_form.name: None, self.filed_form.name: "ΤΠΥ 17 (myDATA MARK 400001234567890)"}
@@ -78,9 +74,7 @@ class TestReportingPortal(XlsxExportMixin, SupportHttpCommon):
             .with_user(self.user_accountant)
             .create({"report_kind": "a1_register", "firm_id": self.second_firm.id})
         )
-        self.authenticate("cs_accountant", "cs_accountant")
-        response = self.url_open(f"/certified_support/xlsx_export/{wizard.id}")
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_accountant", f"/certified_support/xlsx_export/{wizard.id}")
         rows = self._rows(self._open(response.content).active)
         self.assertEqual([row[0] for row in rows[:-1]], [self.second_form.name])
         self.authenticate("cs_support", "cs_support")

@@ -1,6 +1,5 @@
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -15,13 +14,7 @@ class TestSupportSecurity(SupportCommon):
         with freeze_time("2026-03-10"):
             cls.contract = cls._create_contract(state="active")
             cls.other_contract = cls._create_contract(partner=cls.other_customer, state="active")
-        cls.fault = cls.env["support.fault"].create(
-            {
-                "code": "F01",
-                "name": "Year-end closing",
-                "line_ids": [Command.create({"product_id": cls.product_remote.id, "quantity": 3})],
-            }
-        )
+        cls.fault = cls._create_fault("F01", "Year-end closing", [(cls.product_remote, 3)])
         cls.installation = cls.env["support.installation"].create(
             {"partner_id": cls.customer.id, "product_id": cls.product_estes.id, "firm_id": cls.firm.id}
         )

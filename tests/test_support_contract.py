@@ -36,15 +36,12 @@ class TestSupportContract(SupportCommon):
     def test_expiry_by_cron(self):
         with freeze_time("2026-06-01"):
             ending = self._create_contract(start="2025-07-01", end="2026-06-30", state="active")
-            running = self._create_contract(
-                partner=self.other_customer, start="2026-01-01", end="2026-12-31", state="active"
-            )
-        cron = self.env.ref("certified_support.ir_cron_contract_expire")
-        with freeze_time("2026-06-30"), self.enter_registry_test_mode():
-            cron.method_direct_trigger()
+            running = self._create_contract(partner=self.other_customer, state="active")  # the whole of 2026
+        with freeze_time("2026-06-30"):
+            self._run_cron("certified_support.ir_cron_contract_expire")
         self.assertEqual(ending.state, "active", "still active on its last day")
-        with freeze_time("2026-07-01"), self.enter_registry_test_mode():
-            cron.method_direct_trigger()
+        with freeze_time("2026-07-01"):
+            self._run_cron("certified_support.ir_cron_contract_expire")
             self.assertEqual(ending.state, "expired")
             self.assertEqual(running.state, "active")
 
@@ -145,13 +142,10 @@ class TestSupportContract(SupportCommon):
         self.company.support_contract_renewal_days = 30
         with freeze_time("2026-01-10"):
             soon = self._create_contract(start="2025-03-01", end="2026-02-28", state="active")
-            later = self._create_contract(
-                partner=self.other_customer, start="2026-01-01", end="2026-12-31", state="active"
-            )
-        cron = self.env.ref("certified_support.ir_cron_contract_renewal")
-        with freeze_time("2026-02-01"), self.enter_registry_test_mode():
-            cron.method_direct_trigger()
-            cron.method_direct_trigger()
+            later = self._create_contract(partner=self.other_customer, state="active")  # the whole of 2026
+        with freeze_time("2026-02-01"):
+            self._run_cron("certified_support.ir_cron_contract_renewal")
+            self._run_cron("certified_support.ir_cron_contract_renewal")
         self.assertEqual(len(soon.renewal_ids), 1, "drafted once, however often the cron runs")
         self.assertFalse(later.renewal_ids)
         renewal = soon.renewal_ids

@@ -14,16 +14,7 @@ class TestSupportRequest(SupportCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.fault = cls.env["support.fault"].create(
-            {
-                "code": "F01",
-                "name": "Connection to the database server fails",
-                "line_ids": [
-                    Command.create({"product_id": cls.product_remote.id, "quantity": 1.0}),
-                    Command.create({"product_id": cls.product_db.id, "quantity": 1.0}),
-                ],
-            }
-        )
+        cls.fault = cls._create_db_fault("F01")
         cls._certify_technicians(cls.technician)
         with freeze_time("2026-03-10"):
             cls.contract = cls._create_contract(state="active")
@@ -50,14 +41,9 @@ class TestSupportRequest(SupportCommon):
     def test_covered_customer_goes_to_schedule_with_activity_and_mail(self):
         request = self._new_request()
         self.assertTrue(request.name.startswith("RV/2026/"))
-        self.assertEqual(request.state, "to_schedule")
+        self._assert_to_schedule(request)
         self.assertEqual(request.contract_id, self.contract, "the gate's decision and its evidence")
         self.assertEqual(request.user_id, self.user_support, "account manager = the customer's salesperson")
-        activity = request.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_to_schedule")
-        )
-        self.assertEqual(len(activity), 1)
-        self.assertEqual(activity.user_id, self.user_support)
         mail = self._mails_to(self.user_support.partner_id)
         self.assertEqual(len(mail), 1, "the account manager always gets an e-mail")
         self.assertIn(request.name, mail.subject)
@@ -155,23 +141,16 @@ class TestSupportRequest(SupportCommon):
     @freeze_time("2026-03-10")
     def test_cancel_keeps_the_acceptance_with_the_reason(self):
         request = self._new_request()
-        wizard = (
-            self.env["support.request.cancel"]
-            .with_user(self.user_support)
-            .create({"request_ids": [Command.set(request.ids)], "reason": "Ο πελάτης έλυσε μόνος του το πρόβλημα."})
-        )
-        wizard.action_confirm()
+        reason = "Ο πελάτης έλυσε μόνος του το πρόβλημα."
+        Cancel = self.env["support.request.cancel"].with_user(self.user_support)
+        Cancel.create({"request_ids": [Command.set(request.ids)], "reason": reason}).action_confirm()
         self.assertEqual(request.state, "cancelled")
         acceptance = request.acceptance_ids
         self.assertEqual(acceptance.state, "cancelled")
-        self.assertEqual(acceptance.cancel_reason, "Ο πελάτης έλυσε μόνος του το πρόβλημα.")
+        self.assertEqual(acceptance.cancel_reason, reason)
         self.assertEqual(acceptance.cancel_user_id, self.user_support)
         self.assertAlmostEqual(acceptance.amount_total, 119.04, "the evidence is kept")
-        self.assertFalse(
-            request.activity_ids.filtered(
-                lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_to_schedule")
-            )
-        )
+        self.assertFalse(self._activities(request, "certified_support.mail_activity_to_schedule"))
         with self.assertRaises(UserError):
             request.acceptance_ids._cancel("again")
 
@@ -267,11 +246,7 @@ class TestSupportRequest(SupportCommon):
         self.assertEqual(str(event.start), "2026-03-12 08:00:00")
         self.assertEqual(str(event.stop), "2026-03-12 10:00:00")
         self.assertEqual((event.res_model, event.res_id), ("support.request", request.id))
-        self.assertFalse(
-            request.activity_ids.filtered(
-                lambda a: a.activity_type_id == self.env.ref("certified_support.mail_activity_to_schedule")
-            )
-        )
+        self.assertFalse(self._activities(request, "certified_support.mail_activity_to_schedule"))
         invitations = self.env["mail.mail"].search(
             [("subject", "ilike", "Invitation"), ("model", "=", "calendar.event")]
         )
@@ -306,9 +281,7 @@ class TestSupportRequest(SupportCommon):
         request = self._new_request()
         with self.assertRaises(ValidationError):
             request.technician_id = self.customer_contact
-        not_a_user = self.env["res.partner"].create(
-            {"name": "Τεχνικός χωρίς πρόσβαση", "parent_id": self.firm.id, "is_support_technician": True}
-        )
+        not_a_user = self._create_technician("Τεχνικός χωρίς πρόσβαση", self.firm)
         with self.assertRaises(ValidationError):
             request.technician_id = not_a_user
 

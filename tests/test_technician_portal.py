@@ -1,65 +1,20 @@
-from freezegun import freeze_time
-
-from odoo import Command
-from odoo.http import Request
 from odoo.tests import tagged
 
+from .a1_common import A1FormMixin
 from .common import SupportHttpCommon
 
 
 @tagged("post_install", "-at_install")
-class TestTechnicianPortal(SupportHttpCommon):
+class TestTechnicianPortal(A1FormMixin, SupportHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.fault = cls.env["support.fault"].create(
-            {
-                "code": "F05",
-                "name": "myDATA transmission errors",
-                "line_ids": [Command.create({"product_id": cls.product_remote.id, "quantity": 1.5})],
-            }
-        )
-        cls.other_technician = cls.env["res.partner"].create(
-            {"name": "Πέτρος Βασιλείου", "parent_id": cls.firm.id, "is_support_technician": True}
-        )
-        cls._certify_technicians(cls.technician, cls.other_technician)
-        with freeze_time("2026-03-10"):
-            cls._create_contract(state="active")
-            cls._create_contract(partner=cls.other_customer, state="active")
-            cls.assigned = cls._scheduled_request(cls.customer, cls.customer_contact, cls.technician)
-            cls.not_assigned = cls._scheduled_request(cls.other_customer, cls.other_contact, cls.other_technician)
+        cls._setup_a1_data()
+        cls.assigned, cls.not_assigned = cls.request, cls.other_request  # the latter, to the other technician
         cls.customer_contact.phone = "+30 691 234 5678"
 
-    @classmethod
-    def _scheduled_request(cls, partner, contact, technician):
-        request = cls.env["support.request"].create(
-            {"partner_id": partner.id, "contact_id": contact.id, "fault_id": cls.fault.id, "location": "onsite"}
-        )
-        request._register_request(contact)
-        technician_group = cls.env.ref("certified_support.group_support_technician")
-        if not technician.user_ids:
-            cls.env["res.users"].create(
-                {
-                    "name": technician.name,
-                    "login": f"tech_{technician.id}",
-                    "partner_id": technician.id,
-                    "group_ids": [Command.set(technician_group.ids)],
-                }
-            )
-        cls.env["support.request.schedule"].with_context(default_request_id=request.id).create(
-            {
-                "start": "2026-03-12 08:00:00",
-                "technician_id": technician.id,
-                "location": "onsite",
-                "address": "Λεωφ. Συγγρού 120, Αθήνα",
-            }
-        ).action_confirm()
-        return request
-
     def test_technician_sees_only_assigned_meetings(self):
-        self.authenticate("cs_technician", "cs_technician")
-        response = self.url_open("/my/partner")
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_technician", "/my/partner")
         self.assertIn(self.assigned.name, response.text)
         self.assertIn("Λεωφ. Συγγρού 120", response.text)
         self.assertIn("+30 691 234 5678", response.text)
@@ -76,9 +31,7 @@ class TestTechnicianPortal(SupportHttpCommon):
         self.env["res.lang"]._activate_lang("el_GR")
         self.env["ir.module.module"]._load_module_terms(["certified_support"], ["el_GR"], overwrite=True)
         self.technician.lang = "el_GR"
-        self.authenticate("cs_technician", "cs_technician")
-        response = self.url_open("/my/partner")
-        self.assertEqual(response.status_code, 200)
+        response = self._open_page("cs_technician", "/my/partner")
         self.assertIn("Τα επόμενα ραντεβού σας", response.text)
         self.assertIn("Τα Δελτία Α1 μου", response.text, "the A1 Forms link, added by an inherited view")
         self.assertIn(self.assigned.name, response.text)
@@ -94,10 +47,7 @@ class TestTechnicianPortal(SupportHttpCommon):
         self.assertEqual(self.url_open(f"/my/partner/requests/{self.assigned.id}").status_code, 404)
 
     def _propose(self, request, product_id, quantity="2"):
-        return self.url_open(
-            f"/my/partner/requests/{request.id}/extra",
-            data={"product_id": product_id, "quantity": quantity, "csrf_token": Request.csrf_token(self)},
-        )
+        return self._post_form(f"/my/partner/requests/{request.id}/extra", product_id=product_id, quantity=quantity)
 
     def test_technician_proposes_an_extra_action(self):
         self.authenticate("cs_technician", "cs_technician")

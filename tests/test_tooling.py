@@ -144,6 +144,13 @@ class TestToolingPostgres(unittest.TestCase):
         )
         return options
 
+    def _assert_stopped_and_told(self, rc, out, *messages):
+        """The command stopped (a non-zero exit code) and said each of `messages`, not with a traceback."""
+        self.assertNotEqual(rc, 0, out)
+        for message in messages:
+            self.assertIn(message, out)
+        self.assertNotIn("Traceback", out)
+
     def _line(self, out, what, host, port, user, db=DB):
         lines = LINE.findall(out)
         self.assertEqual(len(lines), 1, f"one connection line:\n{out}")
@@ -248,9 +255,7 @@ class TestToolingPostgres(unittest.TestCase):
             self.assertEqual(rc, 0, out)
             self._line(out, EXTERNAL, self.pgdata, "5432", user)
         else:  # as libpq does: that server, as the OS user, which is no role there
-            self.assertNotEqual(rc, 0, out)
-            self.assertIn(f"answers, but not to user {user}", out)
-            self.assertIn("CREATE ROLE", out)
+            self._assert_stopped_and_told(rc, out, f"answers, but not to user {user}", "CREATE ROLE")
 
     def test_host_port_password_over_tcp(self):
         if not self.pgdata:
@@ -281,9 +286,7 @@ class TestToolingPostgres(unittest.TestCase):
 
         self.addCleanup(drop)
         rc, out = self._tools_odoo({"PGHOST": self.pgdata, "PGUSER": role}, "--version")
-        self.assertNotEqual(rc, 0, out)
-        self.assertIn(f"ALTER ROLE {role} CREATEDB;", out)
-        self.assertNotIn("Traceback", out)
+        self._assert_stopped_and_told(rc, out, f"ALTER ROLE {role} CREATEDB;")
 
     def test_server_not_answering_falls_back_to_the_private_cluster(self):
         if not self.pgdata:

@@ -34,26 +34,34 @@ class TestXmlRpcActions(A1FormMixin, SupportHttpCommon):
         self.assertIsNotNone(answer)
         return answer
 
+    def _assert_each_answers(self, user, model, records, *methods):
+        """`_assert_answers` for each of `methods`, called in turn."""
+        for method in methods:
+            self._assert_answers(user, model, method, records)
+
     def test_contract_actions(self):
         manager = self.user_manager
         contract = self._create_contract(partner=self.firm, start="2026-01-01", end="2099-12-31")
         self._assert_answers(manager, "support.contract", "action_activate", contract)
         self.assertEqual(contract.state, "active")
-        self._assert_answers(manager, "support.contract", "action_renew", contract)
-        self._assert_answers(manager, "support.contract", "action_view_renewals", contract)
-        self._assert_answers(manager, "support.contract", "action_cancel", contract)
-        self._assert_answers(manager, "support.contract", "action_draft", contract)
+        self._assert_each_answers(
+            manager,
+            "support.contract",
+            contract,
+            "action_renew",
+            "action_view_renewals",
+            "action_cancel",
+            "action_draft",
+        )
         self.assertEqual(contract.state, "draft")
 
     def test_cooperation_contract_actions(self):
         manager = self.user_manager
-        firm = self.env["res.partner"].create(
-            {"name": "Σύμβουλοι Πληροφορικής Ε.Ε.", "is_company": True, "support_firm_kind": "it_firm"}
-        )
+        firm = self._create_firm("Σύμβουλοι Πληροφορικής Ε.Ε.")
         contract = self.env["support.cooperation.contract"].create({"firm_id": firm.id, "date_start": "2026-01-01"})
-        self._assert_answers(manager, "support.cooperation.contract", "action_activate", contract)
-        self._assert_answers(manager, "support.cooperation.contract", "action_terminate", contract)
-        self._assert_answers(manager, "support.cooperation.contract", "action_draft", contract)
+        self._assert_each_answers(
+            manager, "support.cooperation.contract", contract, "action_activate", "action_terminate", "action_draft"
+        )
         self.assertEqual(contract.state, "draft")
 
     def test_certification_actions(self):
@@ -71,8 +79,9 @@ class TestXmlRpcActions(A1FormMixin, SupportHttpCommon):
     def test_request_and_a1_actions(self):
         user = self.user_support
         request = self.request
-        for method in ("action_open_schedule", "action_open_cancel", "action_view_a1_forms"):
-            self._assert_answers(user, "support.request", method, request)
+        self._assert_each_answers(
+            user, "support.request", request, "action_open_schedule", "action_open_cancel", "action_view_a1_forms"
+        )
         self._assert_answers(user, "support.request", "action_start", request)
         self.assertEqual(request.state, "in_progress")
         extra = self.env["support.request.extra"].create(
@@ -84,8 +93,7 @@ class TestXmlRpcActions(A1FormMixin, SupportHttpCommon):
         form = self._create_a1(request=request, file=False)
         self._assert_answers(user, "support.a1.form", "action_file", form)
         self.assertEqual(form.state, "filed")
-        for method in ("action_print", "action_open_scan_wizard"):
-            self._assert_answers(user, "support.a1.form", method, form)
+        self._assert_each_answers(user, "support.a1.form", form, "action_print", "action_open_scan_wizard")
         self._assert_answers(user, "support.a1.form", "action_cancel", form)
         self.assertEqual(form.state, "cancelled")
 
