@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
@@ -11,12 +11,6 @@ class SupportA1FormLine(models.Model):
     _name = "support.a1.form.line"
     _inherit = ["support.priced.line", "support.a1.form.part"]
     _description = "A1 Form Service"
-    _order = "a1_form_id, sequence, id"
-
-    a1_form_id = fields.Many2one("support.a1.form", string="A1 Form", required=True, index=True, ondelete="cascade")
-    sequence = fields.Integer(default=10)
-    company_id = fields.Many2one(related="a1_form_id.company_id", store=True, index=True, precompute=True)
-    currency_id = fields.Many2one(related="a1_form_id.currency_id")
 
     @api.constrains("product_id", "a1_form_id")
     def _check_product_accepted(self):

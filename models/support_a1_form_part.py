@@ -1,14 +1,18 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class SupportA1FormPart(models.AbstractModel):
-    """A part of an A1 Form (its services, its recommendations): locked with the form.
-
-    The concrete model defines ``a1_form_id``.
-    """
+    """A part of an A1 Form (its services, its recommendations): in the form's order, in
+    its company and currency, and locked with the form once signed."""
 
     _name = "support.a1.form.part"
     _description = "Part of an A1 Form"
+    _order = "a1_form_id, sequence, id"
+
+    a1_form_id = fields.Many2one("support.a1.form", string="A1 Form", required=True, index=True, ondelete="cascade")
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(related="a1_form_id.company_id", store=True, index=True, precompute=True)
+    currency_id = fields.Many2one(related="a1_form_id.currency_id")
 
     @api.model_create_multi
     def create(self, vals_list):

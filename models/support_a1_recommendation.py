@@ -16,12 +16,7 @@ class SupportA1Recommendation(models.Model):
     _name = "support.a1.recommendation"
     _inherit = ["support.a1.form.part", "support.input.guard"]
     _description = "A1 Form Recommendation"
-    _order = "a1_form_id, sequence, id"
 
-    a1_form_id = fields.Many2one("support.a1.form", string="A1 Form", required=True, index=True, ondelete="cascade")
-    sequence = fields.Integer(default=10)
-    company_id = fields.Many2one(related="a1_form_id.company_id", store=True, index=True, precompute=True)
-    currency_id = fields.Many2one(related="a1_form_id.currency_id")
     name = fields.Text(string="Recommendation", required=True)
     kind = fields.Selection(
         [
