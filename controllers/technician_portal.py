@@ -221,9 +221,10 @@ class SupportTechnicianPortal(SupportCustomerPortal):
 
         tz = self._a1_user_tz()
         earliest, latest = self._a1_meeting_window(request_sudo)
+        start_label, end_label = _("Start"), _("End")
         date_start, date_end = (
             parse(parse_datetime_local, form[name], label, tz=tz, minimum=earliest, maximum=latest, field=name)
-            for name, label in (("date_start", _("Start")), ("date_end", _("End")))
+            for name, label in (("date_start", start_label), ("date_end", end_label))
         )
         if date_start and date_end:
             if date_end <= date_start:
