@@ -28,3 +28,23 @@ class TestCertificationInput(TransactionCase):
         for name, fnames in inputs.items():
             with self.subTest(model=name):
                 self.assertLessEqual(fnames, set(self.env[name]._fields))
+
+    def test_deleting_a_technician_or_a_firm(self):
+        """A partner is an input of the certification too: deleting a technician, then its
+        firm, marks what they leave behind and never evaluates the deleted records (the
+        contact merge deletes the merged contacts)."""
+        Partner = self.env["res.partner"]
+        firm = Partner.create({"name": "Πληροφορική Κρήτης Ο.Ε.", "is_company": True, "support_firm_kind": "it_firm"})
+        technician, colleague = Partner.create(
+            [
+                {"name": "Μαρία Σταυράκη", "parent_id": firm.id, "is_support_technician": True},
+                {"name": "Γιάννης Μαρκάκης", "parent_id": firm.id, "is_support_technician": True},
+            ]
+        )
+        # evaluated at once when created: a new technician is not certified
+        self.assertTrue(colleague.support_certification_checked_on)
+        self.assertFalse(colleague.support_certified)
+        technician.unlink()
+        self.assertFalse(technician.exists())
+        (colleague | firm).unlink()
+        self.assertFalse(firm.exists())
