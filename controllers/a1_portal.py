@@ -59,9 +59,15 @@ class SupportA1Portal(SupportCustomerPortal):
         return request.render("certified_support.portal_my_a1_forms", values)
 
     def _a1_can_sign(self, a1_sudo):
-        """The customer signs, never the technician's firm."""
-        partner = request.env.user.partner_id
-        return a1_sudo.state == "filed" and partner.commercial_partner_id != a1_sudo.firm_id
+        """The customer signs a filed A1 Form: a portal user of the customer company, or the
+        holder of the customer's link (the caller checked its token). Never the technician's
+        firm, nor the vendor's staff (they record a paper signature with the scan wizard)."""
+        user = request.env.user
+        if a1_sudo.state != "filed":
+            return False
+        if user._is_public():
+            return True
+        return user.share and user.partner_id.commercial_partner_id == a1_sudo.partner_id
 
     def _a1_render_page(self, a1_sudo, access_token=None, message=None, **sections):
         """The A1 Form's page; ``sections``: what a section of it shows again after a

@@ -6,6 +6,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..input_bounds import InputError
+from ..models.support_acceptance import SERVICE_KINDS
 
 
 class SupportCustomerPortal(CustomerPortal):
@@ -68,7 +69,7 @@ class SupportCustomerPortal(CustomerPortal):
 
     def _support_valid_acceptances(self, request_sudo):
         """What the customer accepted for the request (and its extra actions), in force."""
-        return request_sudo.acceptance_ids._filter_valid()
+        return request_sudo.acceptance_ids._filter_valid(SERVICE_KINDS)
 
     def _support_is_firm_manager(self):
         return request.env.user.has_group("certified_support.group_support_firm_manager")

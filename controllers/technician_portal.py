@@ -354,4 +354,4 @@ class SupportTechnicianPortal(SupportCustomerPortal):
             body=request.env._("Filed by %s in the Technical Diary.", request.env.user.name),
             subtype_xmlid="mail.mt_note",
         )
-        return request.redirect(a1_sudo.get_portal_url())
+        return request.redirect(a1_sudo.access_url)  # no token: the link is the customer's

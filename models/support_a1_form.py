@@ -21,6 +21,7 @@ from ..input_bounds import (
     check_date_window,
     is_mydata_mark,
 )
+from .support_acceptance import SERVICE_KINDS
 
 # A signed A1 Form stays what the customer signed; once corrected, it is superseded, not changed.
 LOCKED_STATES = ("signed", "corrected")
@@ -338,7 +339,7 @@ class SupportA1Form(models.Model):
         # accountant or a portal user reads no acceptance record).
         for form in self:
             # sudo: the request's acceptances for whoever may read the form (accountants, portal users)
-            acceptances = form.request_id.sudo().acceptance_ids._filter_valid()
+            acceptances = form.request_id.sudo().acceptance_ids._filter_valid(SERVICE_KINDS)
             form.accepted_amount_untaxed = sum(acceptances.mapped("amount_untaxed"))
             form.accepted_amount_tax = sum(acceptances.mapped("amount_tax"))
             form.accepted_amount_total = sum(acceptances.mapped("amount_total"))

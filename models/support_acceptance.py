@@ -7,6 +7,11 @@ from ..input_bounds import LONG_TEXT_MAX_LENGTH
 CANCEL_FIELDS = {"state", "cancel_reason", "cancel_user_id", "cancel_date"}
 
 
+# What the customer accepted for the meeting (the request and its extra actions): the
+# accepted amounts of a request and its A1 Form. A production order is invoiced to the firm.
+SERVICE_KINDS = ("request", "extra")
+
+
 class SupportAcceptance(models.Model):
     """The customer's acceptance of a cost: legal evidence, never edited or deleted.
 
@@ -132,9 +137,9 @@ class SupportAcceptance(models.Model):
         Acceptance = self.sudo().with_context(clean_context(self.env.context), mail_create_nolog=True)
         return Acceptance.create(vals_list).sudo(self.env.su)  # back to the caller's rights
 
-    def _filter_valid(self):
-        """The acceptances in force: not cancelled."""
-        return self.filtered(lambda a: a.state == "valid")
+    def _filter_valid(self, kinds=None):
+        """The acceptances in force (not cancelled), of ``kinds`` only when given."""
+        return self.filtered(lambda a: a.state == "valid" and (kinds is None or a.kind in kinds))
 
     def _cancel(self, reason):
         """Cancel the acceptances with a reason, kept in their history.

@@ -355,6 +355,7 @@ class SupportContract(models.Model):
                 body=self.env._("Fee invoice %s drafted for the accountant.", move._get_html_link()),
                 subtype_xmlid="mail.mt_note",
             )
+        # back to the caller's rights: the invoices are returned to be shown, not edited as superuser
         return moves.sudo(False)
 
     def _prepare_fee_invoice_vals(self):

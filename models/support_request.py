@@ -16,6 +16,7 @@ from ..input_bounds import (
     REQUEST_MAX_DAYS_AHEAD,
     check_date_window,
 )
+from .support_acceptance import SERVICE_KINDS
 from .support_priced_line import priced_line_values
 
 OPEN_STATES = ("new", "waiting_contract", "to_schedule", "scheduled", "in_progress")
@@ -264,7 +265,7 @@ class SupportRequest(models.Model):
     @api.depends("acceptance_ids.state", "acceptance_ids.amount_total")
     def _compute_amount_accepted(self):
         for request in self:
-            request.amount_accepted = sum(request.acceptance_ids._filter_valid().mapped("amount_total"))
+            request.amount_accepted = sum(request.acceptance_ids._filter_valid(SERVICE_KINDS).mapped("amount_total"))
 
     @api.depends("a1_form_ids")
     def _compute_a1_form_count(self):

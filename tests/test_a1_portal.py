@@ -170,11 +170,43 @@ class TestA1Portal(A1FormMixin, SupportHttpCommon):
 
     def test_technician_cannot_sign_for_the_customer(self):
         form = self._create_a1()
+        token = form._portal_ensure_token()
         self.authenticate("cs_technician", "cs_technician")
-        self.assertEqual(self.url_open(f"/my/a1/{form.id}").status_code, 200)
+        # The technician's pages never hand out the customer's link (its token signs).
+        for url in (f"/my/a1/{form.id}", "/my/a1", f"/my/support/{form.request_id.id}"):
+            page = self.url_open(url)
+            self.assertEqual(page.status_code, 200, url)
+            self.assertNotIn(token, page.text, url)
         result = self.make_jsonrpc_request(f"/my/a1/{form.id}/accept", {"name": "Νίκος", "signature": PNG})
         self.assertIn("error", result)
+        # Not with the customer's token either, while logged in as the technician.
+        result = self.make_jsonrpc_request(
+            f"/my/a1/{form.id}/accept", {"name": "Νίκος", "signature": PNG, "access_token": token}
+        )
+        self.assertIn("error", result)
         self.assertEqual(form.state, "filed")
+
+    def test_staff_do_not_sign_online(self):
+        """The vendor's staff record a paper signature with the scan wizard; the online
+        signature is the customer's."""
+        form = self._create_a1()
+        self.authenticate("cs_support", "cs_support")
+        self.assertNotIn("o_a1_sign_button", self.url_open(f"/my/a1/{form.id}").text)
+        result = self.make_jsonrpc_request(f"/my/a1/{form.id}/accept", {"name": "Κώστας", "signature": PNG})
+        self.assertIn("error", result)
+        self.assertEqual(form.state, "filed")
+
+    def test_link_holder_signs(self):
+        """Whoever holds the customer's link signs without logging in (as on a quotation)."""
+        form = self._create_a1()
+        token = form._portal_ensure_token()
+        self.assertIn("o_a1_sign_button", self.url_open(f"/my/a1/{form.id}?access_token={token}").text)
+        result = self.make_jsonrpc_request(
+            f"/my/a1/{form.id}/accept",
+            {"name": "Γιώργος Παπαδόπουλος", "signature": PNG, "access_token": token},
+        )
+        self.assertTrue(result.get("force_refresh"), result)
+        self.assertEqual((form.state, form.signed_how), ("signed", "portal"))
 
     def test_sign_tour(self):
         form = self._create_a1()

@@ -348,6 +348,9 @@ class TestProductionAcceptancePortal(ProductionOrderMixin, SupportHttpCommon):
         return self.url_open(f"/my/production-orders/{self.order.id}/accept-amount", data=values)
 
     def test_customer_accepts_own_order(self):
+        form = self.order.a1_form_id
+        request_accepted = form.request_id.amount_accepted
+        form_accepted = (form.accepted_amount_total, form.amount_difference)
         self.authenticate("cs_customer", "cs_customer")
         page = self.url_open(self.order.access_url)
         self.assertIn("o_production_accept_amount", page.text)
@@ -360,6 +363,12 @@ class TestProductionAcceptancePortal(ProductionOrderMixin, SupportHttpCommon):
         self.assertEqual(acceptance.accepted_by_id, self.customer_contact)
         self.assertEqual(acceptance.ip_address, "127.0.0.1")
         self.assertAlmostEqual(acceptance.amount_untaxed, 950.0)
+        # The order is invoiced to the firm: what the customer accepted for the meeting, on
+        # the request and on its signed A1 Form, stays what it was.
+        form.invalidate_recordset()
+        form.request_id.invalidate_recordset()
+        self.assertEqual(form.request_id.amount_accepted, request_accepted)
+        self.assertEqual((form.accepted_amount_total, form.amount_difference), form_accepted)
         page = self.url_open(self.order.access_url)
         self.assertNotIn("o_production_accept_amount", page.text, "accepted once")
         self.assertIn("o_production_amount_accepted", page.text)
