@@ -105,6 +105,21 @@ class TestMigration19015(SupportCommon):
         self.assertIn("not approved by the vendor", self.technician.support_certification_reasons)
         self.assertFalse(self.technician.support_certification_dirty)
 
+    def test_nightly_cron_runs_the_engine(self):
+        """The nightly cron is kept by the update (noupdate): the migration points it at the
+        engine; run afterwards, it works."""
+        nightly = self.env.ref("certified_support.ir_cron_support_certification")
+        nightly.write(
+            {
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "code": "model._cron_update_support_certification()",
+            }
+        )
+        self.migration.migrate(self.env.cr, "19.0.1.4.0")
+        self.assertEqual(nightly.model_id.model, "support.certification.engine")
+        self.assertEqual(nightly.code, "model._cron_run_lapses()")
+        self._run_cron(nightly)  # fails on an error of the job
+
     def test_new_install_does_nothing(self):
         self._as_before_the_upgrade()
         self.migration.migrate(self.env.cr, None)
