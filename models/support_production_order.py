@@ -254,6 +254,11 @@ class SupportProductionOrder(models.Model):
             ("draft", "submitted", "clarification", "accepted"),
             self.env._("An invoiced order cannot be cancelled: cancel its invoice first."),
         )
+        # sudo: whoever may cancel the order cancels the customer's acceptance of its amount
+        # with it (acceptances are read-only to every role); the reason stays in its history.
+        self.amount_acceptance_id._filter_valid().sudo()._cancel(
+            self.env._("Production order cancelled by %s.", self.env.user.name)
+        )
         self.write({"state": "cancelled"})
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True

@@ -22,6 +22,23 @@ from .support_priced_line import priced_line_values
 OPEN_STATES = ("new", "waiting_contract", "to_schedule", "scheduled", "in_progress")
 # Signed and waiting for the customer's rating: the states a rating (or a call) closes.
 AWAITING_RATING_STATES = ("done", "to_close_by_phone")
+# The state changes write() accepts: those of the transitions (see "State machine" below),
+# each of which checks its own conditions first.
+TRANSITIONS = {
+    ("new", "to_schedule"),
+    ("new", "waiting_contract"),
+    ("waiting_contract", "to_schedule"),
+    ("waiting_contract", "refused"),
+    ("to_schedule", "scheduled"),
+    ("scheduled", "scheduled"),
+    ("scheduled", "in_progress"),
+    ("scheduled", "done"),
+    ("in_progress", "done"),
+    ("done", "to_close_by_phone"),
+    ("done", "closed"),
+    ("to_close_by_phone", "closed"),
+    *((state, "cancelled") for state in (*OPEN_STATES, "refused")),
+}
 
 # Rating (step 8)
 ESCALATION_WORKING_DAYS = 3
@@ -349,6 +366,46 @@ class SupportRequest(models.Model):
                     self.env._(
                         "%(technician)s is not a technician of a partner firm with access to the partner section.",
                         technician=request.technician_id.display_name,
+                    )
+                )
+
+    def write(self, vals):
+        if "state" in vals:
+            self._check_state_change(vals["state"])
+        self._check_evidence_parties(vals)
+        return super().write(vals)
+
+    def _check_state_change(self, state):
+        """Only the transitions write the state (``TRANSITIONS``), whatever the caller."""
+        for request in self:
+            if request.state != state and (request.state, state) not in TRANSITIONS:
+                raise UserError(
+                    self.env._(
+                        "%(request)s cannot go from %(old)s to %(new)s.",
+                        request=request.name,
+                        old=dict(self._fields["state"]._description_selection(self.env))[request.state],
+                        new=dict(self._fields["state"]._description_selection(self.env)).get(state, state),
+                    )
+                )
+
+    def _check_evidence_parties(self, vals):
+        """The customer's acceptances and the signed A1 Forms name the customer, the company
+        and the technician of their request: those stay what they were once recorded."""
+        for fname in ("partner_id", "company_id", "technician_id"):
+            if fname not in vals:
+                continue
+            changed = self.filtered(lambda r, f=fname: r[f].id != (vals[f] or False))
+            if fname == "technician_id":
+                locked = changed.filtered(lambda r: r.a1_form_ids.filtered(lambda f: f.state != "draft"))
+            else:
+                locked = changed.filtered("acceptance_ids")
+            if locked:
+                raise UserError(
+                    self.env._(
+                        "The %(field)s of %(request)s cannot change: its accepted costs and A1 Forms "
+                        "record it. Cancel the request and register a new one.",
+                        field=self._fields[fname]._description_string(self.env),
+                        request=locked[0].name,
                     )
                 )
 

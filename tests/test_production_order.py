@@ -92,6 +92,22 @@ class TestProductionOrder(ProductionOrderMixin, SupportCommon):
         order.with_user(self.user_production).action_cancel()
         self.assertEqual(order.state, "cancelled")
 
+    def test_cancelled_order_cancels_the_customers_acceptance(self):
+        """An order cancelled after its customer accepted the agreed amount takes the
+        acceptance with it (cancelled, with the reason, kept): back to draft, the amount is
+        agreed and accepted again before it is invoiced."""
+        form = self._create_a1()
+        self._sign_a1(form)
+        order = form.production_order_ids[:1]
+        acceptance = self._agree_order(order, amount=950.0)
+        self.assertTrue(order.amount_accepted)
+        order.with_user(self.user_production).action_cancel()
+        self.assertEqual(acceptance.state, "cancelled")
+        self.assertIn(self.user_production.name, acceptance.cancel_reason)
+        order.with_user(self.user_production).action_reset_to_draft()
+        self.assertFalse(order.amount_accepted)
+        self.assertTrue(acceptance.exists(), "the evidence is kept")
+
     def test_access_customers_and_firms(self):
         form = self._create_a1()
         self._sign_a1(form)

@@ -116,3 +116,27 @@ class TestXmlRpcActions(A1FormMixin, SupportHttpCommon):
             user, "support.request.cancel", "action_confirm", self.env["support.request.cancel"].browse(wizard_id)
         )
         self.assertEqual(pending.state, "cancelled")
+
+    def test_request_state_and_parties_are_the_procedures(self):
+        """Over the API too, the request's state moves by its transitions only, and the
+        customer, company and technician that its acceptances and filed A1 Forms record stay."""
+        request = self.request
+        self.assertEqual(request.state, "scheduled")
+        self.assertTrue(request.acceptance_ids)
+        for user in (self.user_support, self.user_manager):
+            for vals in (
+                {"state": "closed"},
+                {"state": "new"},
+                {"partner_id": self.other_customer.id},
+            ):
+                with self.subTest(user=user.login, vals=vals), self.assertRaises(Fault):
+                    self._call(user, "support.request", "write", request.ids, vals)
+        self.assertEqual((request.state, request.partner_id), ("scheduled", self.customer))
+        form = self._create_a1(request=request, file=False)
+        form.action_file()
+        colleague = self._create_technician("Ελένη Ρήγα", self.firm)
+        with self.assertRaises(Fault):
+            self._call(self.user_manager, "support.request", "write", request.ids, {"technician_id": colleague.id})
+        self.assertEqual(form.technician_id, self.technician)
+        # what the procedure writes still goes through
+        self._assert_answers(self.user_support, "support.request", "write", request, {"description": "Ξανά."})
