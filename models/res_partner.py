@@ -227,8 +227,8 @@ class ResPartner(models.Model):
 
     def _get_support_covering_contracts(self, date=None):
         """The ESTES contract that covers each of these partners on ``date`` (today by
-        default), answered for the whole recordset with one query; contracts found past
-        their end date are expired on the way.
+        default), answered for the whole recordset with one query. It only reads (it is
+        called while forms and pages are read): the nightly cron expires ended contracts.
 
         :return: ``{commercial partner id: support.contract}`` for the covered ones
         """
@@ -243,13 +243,13 @@ class ResPartner(models.Model):
                 ("partner_id", "in", list(commercial_ids)),
                 ("state", "=", "active"),
                 ("date_start", "<=", date),
+                ("date_end", ">=", date),
             ],
-            ["partner_id", "date_end"],
+            ["partner_id"],
             order="date_start desc, id desc",
         )
-        contracts.filtered(lambda c: c.date_end < date)._expire()
         covering = {}
-        for contract in contracts.filtered(lambda c: c.date_end >= date):
+        for contract in contracts:
             covering.setdefault(contract.partner_id.id, contract)
         return covering
 

@@ -66,15 +66,18 @@ class TestSupportContract(SupportCommon):
                 "a contact is covered by its company's contract; draft and ended ones do not count",
             )
 
-    def test_gate_expires_stale_contracts_on_read(self):
+    def test_gate_ignores_ended_contracts_before_the_cron(self):
         with freeze_time("2026-01-15"):
             stale = self._create_contract(start="2025-02-01", end="2026-01-31", state="active")
         with freeze_time("2026-02-02"):
-            # The daily cron has not run yet: the gate must not let the customer through.
+            # The daily cron has not run yet: the gate must not let the customer through,
+            # and reading it writes nothing (forms and pages read it on read-only cursors).
             covered = self.customer.with_user(self.user_customer)._get_support_contract_holders()
             self.assertFalse(covered)
-            self.assertEqual(stale.state, "expired")
             self.assertFalse(self.customer.support_has_active_contract)
+            self.assertEqual(stale.state, "active")
+            self._run_cron("certified_support.ir_cron_contract_expire")
+            self.assertEqual(stale.state, "expired")
 
     def test_has_active_contract_search(self):
         with freeze_time("2026-03-10"):
