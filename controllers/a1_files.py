@@ -64,7 +64,7 @@ class SupportA1FilesPortal(SupportA1Portal):
     def portal_a1_files_upload(self, a1_id, **post):
         try:
             # The record rules: the technician's own forms (and the firm's, the customer's).
-            a1_sudo = self._document_check_access("support.a1.form", a1_id)
+            a1_sudo = self._support_document_sudo("support.a1.form", a1_id)
         except (AccessError, MissingError):
             raise request.not_found() from None
         if not self._a1_files_can_attach(a1_sudo):

@@ -94,7 +94,7 @@ class SupportA1Portal(SupportCustomerPortal):
     @http.route(["/my/a1/<int:a1_id>"], type="http", auth="public", website=True)
     def portal_my_a1_form(self, a1_id, access_token=None, report_type=None, download=False, message=None, **kw):
         try:
-            a1_sudo = self._document_check_access("support.a1.form", a1_id, access_token=access_token)
+            a1_sudo = self._support_document_sudo("support.a1.form", a1_id, access_token=access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
         if report_type == "pdf" and a1_sudo.state in ("signed", "corrected") and a1_sudo.signed_pdf_id:
@@ -115,7 +115,7 @@ class SupportA1Portal(SupportCustomerPortal):
                 env._("%(field)s must be text.", field="access_token"), "access_token", "invalid_type"
             ).to_json()
         try:
-            return self._document_check_access("support.a1.form", a1_id, access_token=access_token), None
+            return self._support_document_sudo("support.a1.form", a1_id, access_token=access_token), None
         except (AccessError, MissingError):
             return None, {"error": env._("Invalid A1 Form."), "code": "not_found"}
 
@@ -195,7 +195,7 @@ class SupportA1Portal(SupportCustomerPortal):
     @http.route(["/my/a1/<int:a1_id>/external-invoice"], type="http", auth="user", website=True, methods=["POST"])
     def portal_a1_external_invoice(self, a1_id, **post):
         try:
-            a1_sudo = self._document_check_access("support.a1.form", a1_id)
+            a1_sudo = self._support_document_sudo("support.a1.form", a1_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
         env = request.env

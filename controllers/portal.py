@@ -74,12 +74,20 @@ class SupportCustomerPortal(CustomerPortal):
     def _support_is_firm_manager(self):
         return request.env.user.has_group("certified_support.group_support_firm_manager")
 
+    def _support_document_sudo(self, model_name, document_id, access_token=None):
+        """Odoo's portal access check (the user's rights, or the document's token), answered
+        in sudo as the current user, not as the superuser: what the page then records (a
+        signature, an acceptance, a note, a file) names who did it."""
+        document = self._document_check_access(model_name, document_id, access_token=access_token)
+        # sudo: the access was checked just above; the current user stays the author
+        return document.with_user(request.env.user).sudo()
+
     def _get_assigned_request(self, request_id):
         """The request, if the logged-in technician (or their firm manager) may work on it."""
         if not request.env.user.has_group("certified_support.group_support_technician"):
             raise request.not_found()
         try:
-            return self._document_check_access("support.request", request_id)
+            return self._support_document_sudo("support.request", request_id)
         except (AccessError, MissingError):
             raise request.not_found() from None
 
@@ -130,7 +138,7 @@ class SupportCustomerPortal(CustomerPortal):
     @http.route(["/my/contracts/<int:contract_id>"], type="http", auth="public", website=True)
     def portal_my_support_contract(self, contract_id, access_token=None, **kw):
         try:
-            contract_sudo = self._document_check_access("support.contract", contract_id, access_token=access_token)
+            contract_sudo = self._support_document_sudo("support.contract", contract_id, access_token=access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
         values = self._get_page_view_values(

@@ -102,7 +102,7 @@ class SupportProductionPortal(SupportCustomerPortal):
     )
     def portal_my_production_order(self, order_id, access_token=None, message=None, **post):
         try:
-            order_sudo = self._document_check_access("support.production.order", order_id, access_token=access_token)
+            order_sudo = self._support_document_sudo("support.production.order", order_id, access_token=access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
         if request.httprequest.method == "GET":
@@ -178,7 +178,7 @@ class SupportProductionPortal(SupportCustomerPortal):
         """The customer accepts the agreed amount before production starts (a token link is
         not enough: only the customer's own users accept, see ``_can_accept_amount``)."""
         try:
-            order_sudo = self._document_check_access("support.production.order", order_id)
+            order_sudo = self._support_document_sudo("support.production.order", order_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
         user = request.env.user

@@ -103,7 +103,7 @@ class SupportRequestPortal(SupportCustomerPortal):
     @http.route(["/my/support/<int:request_id>"], type="http", auth="public", website=True)
     def portal_my_support_request(self, request_id, access_token=None, message=None, **kw):
         try:
-            request_sudo = self._document_check_access("support.request", request_id, access_token=access_token)
+            request_sudo = self._support_document_sudo("support.request", request_id, access_token=access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
         # What the customer accepted, as frozen in the acceptances (not today's catalogue).
@@ -133,13 +133,11 @@ class SupportRequestPortal(SupportCustomerPortal):
     def _get_proposed_extra(self, request_id, extra_id, access_token=None):
         """(request_sudo, extra_sudo or None, redirect response or None)."""
         try:
-            request_sudo = self._document_check_access("support.request", request_id, access_token=access_token)
+            request_sudo = self._support_document_sudo("support.request", request_id, access_token=access_token)
         except (AccessError, MissingError):
             return None, None, request.redirect("/my")
         if not self._support_request_can_answer(request_sudo):
             raise request.not_found()
-        # In sudo, but as the logged-in user: the acceptance and the chatter record who answered.
-        request_sudo = request.env["support.request"].sudo().browse(request_sudo.id)
         extra_sudo = request_sudo.extra_ids.filtered(lambda e: e.id == extra_id)
         if not extra_sudo:
             raise request.not_found()

@@ -3,7 +3,7 @@ import hashlib
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, LockError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools.mimetypes import guess_mimetype
@@ -772,8 +772,9 @@ class SupportA1Form(models.Model):
             )
         attachment = (
             self.env["ir.attachment"]
-            # sudo: the signed PDF is evidence kept by the system, not the signer's attachment
-            .sudo()
+            # as the system: the signed PDF is evidence it keeps, not a file the signer (a portal
+            # user) uploads, which the portal's upload limits would check
+            .with_user(SUPERUSER_ID)
             .create(
                 {
                     "name": self.env._("%s - signed.pdf", self._get_report_base_filename()),

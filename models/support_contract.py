@@ -452,13 +452,16 @@ class SupportContract(models.Model):
         contracts.expiry_notice_sent_on = today
         template = self.env.ref("certified_support.mail_template_contract_expiry")
         for contract in contracts:
-            contract._portal_ensure_token()
-            contract.message_post_with_source(
-                template,
-                email_layout_xmlid="mail.mail_notification_light",
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
+            contract._portal_ensure_token()  # the letter links to the contract's page
+        # A letter to the customer only: the followers (the account manager) are not sent the
+        # customer's link.
+        contracts.message_post_with_source(
+            template,
+            email_layout_xmlid="mail.mail_notification_light",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            notify_skip_followers=True,
+        )
         return contracts
 
     @api.model

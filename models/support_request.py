@@ -756,7 +756,7 @@ class SupportRequest(models.Model):
                                           summary, note, date_deadline, user_id, user_tz, automated, active,
                                           create_uid, create_date, write_uid, write_date)
                SELECT %(model_id)s, %(model)s, rows.res_id, rows.res_name, %(type_id)s,
-                      rows.summary, rows.note, %(today)s, rows.user_id, rows.user_tz, TRUE, TRUE,
+                      rows.summary, rows.note, %(deadline)s, rows.user_id, rows.user_tz, TRUE, TRUE,
                       %(uid)s, %(now)s, %(uid)s, %(now)s
                  FROM unnest(%(res_ids)s::int[], %(res_names)s::varchar[], %(summaries)s::varchar[],
                              %(notes)s::text[], %(user_ids)s::int[], %(user_tzs)s::varchar[])
@@ -766,7 +766,7 @@ class SupportRequest(models.Model):
                 model=self._name,
                 type_id=activity_type.id,
                 summaries=[summaries[user.lang] for user in users],
-                today=fields.Date.context_today(self),
+                deadline=activity_type._get_date_deadline(),  # the type's delay, as activity_schedule
                 uid=self.env.uid,
                 now=fields.Datetime.now(),
                 res_ids=self.ids,
@@ -1375,6 +1375,17 @@ class SupportRequest(models.Model):
             )
             for value in trackings
         ]
+        if self.support_escalated_on:
+            # The escalation is set-based and not tracked (``_action_escalate``): its date says it.
+            history.append(
+                (
+                    self.support_escalated_on,
+                    self.env._("Escalation without a rating"),
+                    labels["done"],
+                    labels["to_close_by_phone"],
+                )
+            )
+            history.sort(key=lambda row: row[0])
         return history
 
     def _dossier_corrective_messages(self):

@@ -23,6 +23,7 @@ class SupportRequestExtra(models.Model):
         [("proposed", "Waiting for the customer"), ("accepted", "Accepted"), ("refused", "Refused")],
         default="proposed",
         required=True,
+        readonly=True,
         index=True,
     )
     acceptance_id = fields.Many2one("support.acceptance", string="Acceptance", readonly=True, copy=False)
@@ -42,8 +43,15 @@ class SupportRequestExtra(models.Model):
         return extras
 
     def write(self, vals):
-        if self.filtered(lambda e: e.state != "proposed") and set(vals) - {"state", "acceptance_id"}:
+        """A proposed extra action may change until the customer answers; the answer is
+        written once, by ``_accept()`` (with its acceptance) or ``_refuse()``, whoever calls."""
+        if self.filtered(lambda e: e.state != "proposed"):
             raise UserError(self.env._("An extra action the customer has answered cannot be changed."))
+        state = vals.get("state", "proposed")
+        if state not in ("proposed", "accepted", "refused") or (state == "accepted") != bool(vals.get("acceptance_id")):
+            raise UserError(
+                self.env._("The customer's answer to an extra action is recorded by accepting or declining it.")
+            )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

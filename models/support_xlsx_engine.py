@@ -105,7 +105,15 @@ class SupportXlsxExportEngine(models.AbstractModel):
     def _support_start_sheet(self, workbook, styles, name, columns):
         """A sheet with its header (frozen, filtered) and column widths; ``columns`` are
         (header, width, style) tuples."""
-        sheet = workbook.add_worksheet(name[:31])
+        # Sheet names are unique in a workbook, whatever their case (two firms may share a
+        # name, or its first 31 characters): the next one gets " (2)", " (3)", …
+        taken = {worksheet.get_name().lower() for worksheet in workbook.worksheets()}
+        sheet_name, count = name[:31], 1
+        while sheet_name.lower() in taken:
+            count += 1
+            suffix = f" ({count})"
+            sheet_name = name[: 31 - len(suffix)] + suffix
+        sheet = workbook.add_worksheet(sheet_name)
         for col, (header, width, _style) in enumerate(columns):
             sheet.set_column(col, col, width)
             sheet.write_string(0, col, header, styles["header"])

@@ -197,7 +197,7 @@ class TestEscalation(RatingMixin, SupportCommon):
         self.assertEqual(activity.summary, activity.activity_type_id.with_context(lang="el_GR").summary)
         self.assertNotEqual(activity.summary, self._activities(first).summary, "and its summary")
         self.assertIn("No rating from", self._activities(first).note)
-        self.assertEqual(activity.date_deadline, fields.Date.to_date("2026-03-20"))
+        self.assertEqual(activity.date_deadline, fields.Date.to_date("2026-03-21"), "the type's delay: one day")
 
     def test_long_list_is_cut_and_counted(self):
         first = self._signed_request("2026-03-13 08:00:00")
@@ -216,3 +216,21 @@ class TestEscalation(RatingMixin, SupportCommon):
         # Monday 23 March 2026 10:00 Athens: Wed 18, Thu 19, Fri 20 are the last 3 whole working days.
         cutoff = Request._support_escalation_cutoff(self.calendar, fields.Datetime.to_datetime("2026-03-23 08:00:00"))
         self.assertEqual(str(cutoff), "2026-03-17 22:00:00", "signed before Wednesday 18 (Athens midnight)")
+
+    def test_the_history_shows_the_escalation(self):
+        """The escalation to the account manager is set-based, without tracking: the
+        history still tells it, between the signature and the closing."""
+        request = self._signed_request()
+        with freeze_time("2026-03-20 10:00:00"):
+            self._escalate()
+        self.assertEqual(request.state, "to_close_by_phone")
+        history = request._dossier_state_history()
+        escalation = [row for row in history if row[3] == "To close by phone"]
+        self.assertEqual(
+            escalation,
+            [(request.support_escalated_on, "Escalation without a rating", "Done (A1 filed)", "To close by phone")],
+        )
+        self.assertEqual([row[0] for row in history], sorted(row[0] for row in history), "in the order of time")
+        report = self.env.ref("certified_support.action_report_support_request_dossier").with_user(self.user_manager)
+        html = report._render_qweb_html(report.report_name, request.ids)[0].decode()
+        self.assertIn("Escalation without a rating", html)

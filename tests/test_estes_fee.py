@@ -461,6 +461,8 @@ class TestEstesFee(MyDataMixin, SupportCommon):
                 end="2028-01-31",
             )
             (greek | english | later).action_activate()
+        # the account manager follows the contract: the customer's letter is not theirs
+        greek.message_subscribe(self.user_support.partner_id.ids)
         cron = self.env.ref("certified_support.ir_cron_contract_expiry_notice")
         self.assertEqual(
             (cron.code, cron.interval_type, cron.active), ("model._cron_send_expiry_notices()", "days", True)

@@ -59,8 +59,10 @@ class TestSupportRequest(SupportCommon):
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.res_model, "support.request")
         self.assertEqual(activity.res_name, request.name)
-        self.assertEqual(activity.date_deadline, fields.Date.to_date("2026-03-10"))
-        self.assertEqual(activity.state, "today")
+        # the activity type's delay (one day, which the vendor may change), as activity_schedule
+        self.assertEqual(activity.activity_type_id.delay_count, 1)
+        self.assertEqual(activity.date_deadline, fields.Date.to_date("2026-03-11"))
+        self.assertEqual(activity.state, "planned")
         self.assertTrue(activity.automated)
         self.assertEqual(activity.summary, activity.activity_type_id.summary or False)
         self.assertIn("&lt;b&gt;Παπαδόπουλος&lt;/b&gt;", activity.note, "a customer's name is text, not HTML")

@@ -138,6 +138,16 @@ class TestXlsxExport(XlsxExportMixin, SupportCommon):
         self.assertEqual(technician[7], "Yes")
         self.assertAlmostEqual(summary[self.firm.name][2], self.signed_form.duration + self.filed_form.duration)
 
+    def test_kpi_firms_of_the_same_name(self):
+        """Sheet names are unique whatever their case: two firms of the same name (or of the
+        same first 31 characters) each get their sheet."""
+        self.second_firm.name = self.firm.name.upper()
+        book = self._export(self.user_manager, "kpi")
+        self.assertEqual(len(book.sheetnames), 3, "the summary and one sheet per firm")
+        self.assertEqual(sum(name.endswith(" (2)") for name in book.sheetnames), 1)
+        rows = [{row[0] for row in self._rows(book[name])} for name in book.sheetnames[1:]]
+        self.assertCountEqual(rows, [{self.technician.name, self.other_technician.name}, {self.second_technician.name}])
+
     def test_firm_manager_gets_only_the_firm_rows(self):
         book = self._export(self.user_firm_manager, "a1_register")
         self.assertEqual(
@@ -204,8 +214,12 @@ class TestReportingFields(XlsxExportMixin, SupportCommon):
             self.assertEqual(request.state, "to_schedule")
             request.flush_recordset()
             self.assertEqual(request.support_kanban_color, 0)
-        # The scheduling activity is due the day the request is registered.
+        # The scheduling activity is due the day after the request is registered (the delay
+        # of its type), then overdue.
         with freeze_time("2026-03-11"):
+            self.env.invalidate_all()
+            self.assertEqual(request.support_kanban_color, 0)
+        with freeze_time("2026-03-12"):
             self.env.invalidate_all()
             self.assertEqual(request.support_kanban_color, 1)
         # Without the activity, more than 2 days waiting is overdue too.

@@ -140,3 +140,23 @@ class TestXmlRpcActions(A1FormMixin, SupportHttpCommon):
         self.assertEqual(form.technician_id, self.technician)
         # what the procedure writes still goes through
         self._assert_answers(self.user_support, "support.request", "write", request, {"description": "Ξανά."})
+
+    def test_the_customers_answer_to_an_extra_action(self):
+        """Over the API, an extra action is accepted with its acceptance or declined, once:
+        neither written as accepted without the customer's acceptance nor answered again."""
+        user = self.user_support
+        extra = self.env["support.request.extra"].create(
+            {"request_id": self.request.id, "product_id": self.product_db.id, "quantity": 1.0}
+        )
+        for vals in ({"state": "accepted"}, {"acceptance_id": self.request.acceptance_ids[:1].id}):
+            with self.subTest(vals=vals), self.assertRaises(Fault):
+                self._call(user, "support.request.extra", "write", extra.ids, vals)
+        self._assert_answers(user, "support.request.extra", "write", extra, {"quantity": 2.0})
+        self._assert_answers(user, "support.request.extra", "action_accept_by_phone", extra)
+        acceptance = extra.acceptance_id
+        for vals in ({"state": "proposed"}, {"acceptance_id": False}, {"quantity": 3.0}):
+            with self.subTest(vals=vals), self.assertRaises(Fault):
+                self._call(user, "support.request.extra", "write", extra.ids, vals)
+        with self.assertRaises(Fault):
+            self._call(user, "support.request.extra", "unlink", extra.ids)
+        self.assertEqual((extra.state, extra.acceptance_id, extra.quantity), ("accepted", acceptance, 2.0))
