@@ -167,14 +167,15 @@ class TestA1Document(A1DocumentMixin, SupportCommon):
 
     def test_who_filed_is_written_by_filing_only(self):
         draft = self._create_delivered_a1(file=False)
-        with self.assertRaises(UserError):
+        only_filing = "recorded when it is filed"
+        with self.assertRaisesRegex(UserError, only_filing):
             draft.write({"filed_by_id": self.user_support.id})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, only_filing):
             draft.with_user(self.user_manager).write({"filed_on": "2026-03-12 10:00:00"})
         filed = self._create_delivered_a1()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, only_filing):
             filed.write({"filed_by_id": self.user_support.id})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, only_filing):
             self.env["support.a1.form"].create({"request_id": self.request.id, "filed_by_id": self.user_support.id})
         self.assertEqual(filed.filed_by_id, self.user_technician)
 

@@ -130,7 +130,8 @@ class TestA1Invoicing(ProductionOrderMixin, SupportCommon):
         self.assertEqual(move.partner_id, self.firm, "the technician's firm is invoiced")
         self.assertEqual(move.invoice_origin, order.name)
         self.assertAlmostEqual(move.amount_untaxed, 950.0, "the agreed amount the customer accepted, not the estimate")
-        self.assertLessEqual(len(move.invoice_line_ids.tax_ids), 1, "one VAT per line for myDATA")
+        self.assertEqual(move.invoice_line_ids.tax_ids, self.tax_24, "the services VAT, one per line for myDATA")
+        self.assertAlmostEqual(move.amount_total, 950.0 * 1.24)
         with self.assertRaises(UserError):
             order.with_user(self.user_accountant).action_create_invoices()
         self.assertEqual(len(order.invoice_ids), 1)

@@ -30,9 +30,9 @@ class TestCertificationInput(TransactionCase):
                 self.assertLessEqual(fnames, set(self.env[name]._fields))
 
     def test_deleting_a_technician_or_a_firm(self):
-        """A partner is an input of the certification too: deleting a technician, then its
-        firm, marks what they leave behind and never evaluates the deleted records (the
-        contact merge deletes the merged contacts)."""
+        """A partner is an input of the certification too: deleting a technician, or its
+        firm, tells the engine (the contact merge deletes the merged contacts), which never
+        evaluates the deleted records."""
         Partner = self.env["res.partner"]
         firm = Partner.create({"name": "Πληροφορική Κρήτης Ο.Ε.", "is_company": True, "support_firm_kind": "it_firm"})
         technician, colleague = Partner.create(
@@ -41,10 +41,23 @@ class TestCertificationInput(TransactionCase):
                 {"name": "Γιάννης Μαρκάκης", "parent_id": firm.id, "is_support_technician": True},
             ]
         )
-        # evaluated at once when created: a new technician is not certified
-        self.assertTrue(colleague.support_certification_checked_on)
-        self.assertFalse(colleague.support_certified)
+        Engine = type(self.env["support.certification.engine"])
+        marked, evaluated = [], []
+        mark_dirty, run = Engine._mark_dirty, Engine._run
+
+        def spy_mark_dirty(engine, partners, *args, **kwargs):
+            marked.append(set(partners.ids))
+            return mark_dirty(engine, partners, *args, **kwargs)
+
+        def spy_run(engine, partners):
+            evaluated.append(set(partners.ids))
+            return run(engine, partners)
+
+        self.patch(Engine, "_mark_dirty", spy_mark_dirty)
+        self.patch(Engine, "_run", spy_run)
+        deleted = technician.id
         technician.unlink()
-        self.assertFalse(technician.exists())
+        self.assertIn({deleted}, marked, "the engine is told")
         (colleague | firm).unlink()
-        self.assertFalse(firm.exists())
+        self.assertIn({colleague.id, firm.id}, [ids & {colleague.id, firm.id} for ids in marked])
+        self.assertFalse(set().union(*evaluated) & {deleted, colleague.id, firm.id}, "no deleted record evaluated")

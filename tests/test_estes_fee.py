@@ -191,9 +191,9 @@ class TestEstesFee(MyDataMixin, SupportCommon):
         contract.action_activate()
         invoice = contract.sudo().invoice_ids
         self.assertFalse(contract._create_fee_invoices(), "activating again creates nothing")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "already has its fee invoice"):
             contract.with_user(self.user_accountant).with_company(self.vendor).action_create_fee_invoice()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Only draft contracts can be activated"):
             contract.action_activate()
         self.assertEqual(contract.sudo().invoice_ids, invoice)
         # A second live invoice is refused by the database too.
