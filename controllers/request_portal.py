@@ -11,9 +11,9 @@ from odoo.http import request
 from ..input_bounds import (
     DESCRIPTION_MAX_LENGTH,
     InputError,
+    parse_amount,
     parse_choice,
     parse_date,
-    parse_float,
     parse_id,
     parse_text,
     parse_token,
@@ -282,9 +282,7 @@ class SupportRequestPortal(SupportCustomerPortal):
                 intake["installation"] = env["support.installation"].browse(installation_id)
 
         try:
-            intake["amount_total"] = parse_float(
-                env, post.get("amount_total"), env._("Amount"), minimum=0, maximum=1e12, field="amount_total"
-            )
+            intake["amount_total"] = parse_amount(env, post.get("amount_total"), env._("Amount"), field="amount_total")
         except InputError:
             intake["amount_total"] = None  # the model tells the current cost
         return intake, errors

@@ -280,7 +280,7 @@ class SupportContract(models.Model):
 
     def action_view_renewals(self):
         self.ensure_one()
-        return self.search([("renewed_from_id", "=", self.id)])._get_records_action(name=self.env._("Renewals"))
+        return self.renewal_ids._get_records_action(name=self.env._("Renewals"))
 
     def _create_renewals(self):
         renewals = self.create(
